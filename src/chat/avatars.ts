@@ -1,0 +1,13 @@
+/** Number of preset avatars shipped in public/avatars (1.svg … N.svg). */
+export const PRESET_AVATAR_COUNT = 12;
+
+export const presetAvatars = Array.from({ length: PRESET_AVATAR_COUNT }, (_, i) => ({
+  id: i + 1,
+  url: avatarUrl(`preset:${i + 1}`),
+}));
+
+/** Turns the stored avatar reference into the URL clients load. */
+export function avatarUrl(stored: string): string {
+  const preset = /^preset:(\d{1,2})$/.exec(stored);
+  return preset ? `/avatars/${preset[1]}.svg` : '/avatars/1.svg';
+}

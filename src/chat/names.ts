@@ -1,0 +1,21 @@
+// Rules for the names people choose: usernames and room names.
+
+const USERNAME = /^[\p{L}\p{M}\p{N}_.-]{2,32}$/u;
+// Letters, marks, digits, punctuation, symbols (emoji) and single spaces; no control or format characters.
+const ROOM_NAME = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]+(?: [\p{L}\p{M}\p{N}\p{P}\p{S}]+)*$/u;
+
+export function cleanUsername(raw: string): string | null {
+  const name = raw.normalize('NFC');
+  return USERNAME.test(name) ? name : null;
+}
+
+export function cleanRoomName(raw: string): string | null {
+  const name = raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
+  const length = [...name].length;
+  return length >= 1 && length <= 64 && ROOM_NAME.test(name) ? name : null;
+}
+
+/** The key two names collide on: case and compatibility forms folded. */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase().normalize('NFC');
+}

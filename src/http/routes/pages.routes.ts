@@ -1,0 +1,58 @@
+import { type Response, Router } from 'express';
+import { presetAvatars } from '../../chat/avatars.js';
+import type { Presence } from '../../chat/delivery.js';
+import type { MessagesService } from '../../chat/messages.service.js';
+import type { RoomsService } from '../../chat/rooms.service.js';
+import type { UsersService } from '../../chat/users.service.js';
+import { roomSummaries } from '../../ws/lobby-feed.js';
+import { currentUser, requireUser } from '../middleware/auth.js';
+import { parse } from '../validate.js';
+import { idParam } from './params.js';
+
+export interface PageDeps {
+  users: UsersService;
+  rooms: RoomsService;
+  messages: MessagesService;
+  presence: Presence;
+  historyPageSize: number;
+}
+
+/** Server-rendered pages. Every page that needs a login redirects to /login without one. */
+export function pagesRoutes(deps: PageDeps): Router {
+  const router = Router();
+
+  router.get(['/login', '/register'], (req, res) => {
+    if (res.locals.user) return res.redirect(302, '/');
+    const page = req.path.slice(1);
+    res.render(page, { title: page === 'login' ? 'Log in' : 'Sign up', avatars: presetAvatars });
+  });
+
+  router.get('/', requireUser, async (_req, res) => {
+    res.render('lobby', { title: 'Lobby', ...(await shell(deps, res)), active: null });
+  });
+
+  router.get('/rooms/:roomId', requireUser, async (req, res) => {
+    const me = currentUser(res);
+    const room = await deps.rooms.getVisible(me, parse(idParam, req.params.roomId));
+    const history = await deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize });
+    res.render('room', {
+      title: room.name,
+      ...(await shell(deps, res)),
+      active: { kind: 'room', id: room.id },
+      room,
+      history,
+    });
+  });
+
+  return router;
+}
+
+/** What every signed-in page shows around the conversation: rooms and people. */
+async function shell(deps: PageDeps, res: Response) {
+  const me = currentUser(res);
+  const [rooms, users] = await Promise.all([roomSummaries(deps.rooms, deps.presence), deps.users.list()]);
+  const people = users
+    .filter((user) => user.id !== me.id)
+    .map((user) => ({ ...user, online: deps.presence.isOnline(user.id) }));
+  return { me, rooms, people };
+}

@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import type { Presence } from '../../chat/delivery.js';
+import type { MessagesService } from '../../chat/messages.service.js';
+import type { UsersService } from '../../chat/users.service.js';
+import { currentUser, requireUser } from '../middleware/auth.js';
+import { parse } from '../validate.js';
+import { idParam, pageQuery } from './params.js';
+
+/** People, their presence, and private conversations with them. */
+export function peopleRoutes(users: UsersService, messages: MessagesService, presence: Presence): Router {
+  const router = Router();
+  router.use(['/api/users', '/api/dm'], requireUser);
+
+  router.get('/api/users', async (_req, res) => {
+    const list = await users.list();
+    res.json({ users: list.map((user) => ({ ...user, online: presence.isOnline(user.id) })) });
+  });
+
+  router.get('/api/dm/:userId/messages', async (req, res) => {
+    const toUserId = parse(idParam, req.params.userId);
+    res.json(await messages.history(currentUser(res), { toUserId }, parse(pageQuery, req.query)));
+  });
+
+  return router;
+}

@@ -1,0 +1,116 @@
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import session from 'express-session';
+import type { DataSource } from 'typeorm';
+import { MessageWriter } from './chat/message-writer.js';
+import { MessagesService } from './chat/messages.service.js';
+import { RoomsService } from './chat/rooms.service.js';
+import { DatabaseSessionStore } from './chat/session-store.js';
+import { UsersService } from './chat/users.service.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/data-source.js';
+import { createApp } from './http/app.js';
+import { authRoutes } from './http/routes/auth.routes.js';
+import { healthRoutes } from './http/routes/health.routes.js';
+import { pagesRoutes } from './http/routes/pages.routes.js';
+import { peopleRoutes } from './http/routes/people.routes.js';
+import { roomsRoutes } from './http/routes/rooms.routes.js';
+import type { Logger } from './log.js';
+import { sessionSecret } from './secrets.js';
+import { attachGateway } from './ws/gateway.js';
+import { createFrameHandler } from './ws/handlers.js';
+import { Hub } from './ws/hub.js';
+import { LobbyFeed } from './ws/lobby-feed.js';
+
+export const ROOT_DIR = path.resolve(import.meta.dirname, '..', '..');
+const SESSION_COOKIE = 'natter.sid';
+
+export interface Natter {
+  server: Server;
+  db: DataSource;
+  hub: Hub;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting, closes sockets with 1001, finishes in-flight writes, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Wires configuration, database, services, HTTP and WebSocket together. No logic lives here. */
+export async function createNatter(config: Config, log: Logger): Promise<Natter> {
+  const db = await openDatabase(config);
+  const hub = new Hub(config.WS_MAX_BUFFERED_BYTES);
+  const users = new UsersService(db, config.BCRYPT_ROUNDS);
+  const rooms = new RoomsService(db);
+  await rooms.ensureDefaults();
+  const writer = new MessageWriter(db);
+  const messages = new MessagesService(db, writer, users, rooms, hub);
+  const lobby = new LobbyFeed(hub, rooms, log.child({ module: 'lobby' }));
+
+  const maxAge = config.SESSION_MAX_AGE_DAYS * 86_400_000;
+  const sessionStore = new DatabaseSessionStore(db, maxAge);
+  const sessionMiddleware = session({
+    name: SESSION_COOKIE,
+    secret: await sessionSecret(config),
+    store: sessionStore,
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge },
+  });
+
+  const app = createApp({
+    log,
+    rootDir: ROOT_DIR,
+    trustProxy: config.TRUST_PROXY,
+    sessionMiddleware,
+    sessionCookieName: SESSION_COOKIE,
+    users,
+    routers: [
+      healthRoutes(db),
+      authRoutes(users, hub, { loginPerWindow: config.LOGIN_ATTEMPTS_PER_15MIN, windowMs: 15 * 60_000 }),
+      roomsRoutes(rooms, messages, hub),
+      peopleRoutes(users, messages, hub),
+      pagesRoutes({ users, rooms, messages, presence: hub, historyPageSize: 50 }),
+    ],
+  });
+  const server = createServer(app);
+  const gateway = attachGateway({
+    server,
+    sessionMiddleware,
+    users,
+    hub,
+    lobby,
+    onFrame: createFrameHandler({ hub, lobby, rooms, messages, log: log.child({ module: 'ws' }) }),
+    heartbeatMs: config.WS_HEARTBEAT_MS,
+    log: log.child({ module: 'ws' }),
+  });
+  const sweeper = setInterval(() => void sessionStore.deleteExpired().catch(() => {}), 10 * 60_000);
+  sweeper.unref();
+
+  return {
+    server,
+    db,
+    hub,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : config.PORT);
+        });
+      }),
+    async close() {
+      clearInterval(sweeper);
+      lobby.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      hub.closeAll(1001, 'Server shutting down');
+      gateway.close();
+      server.closeIdleConnections();
+      await writer.idle();
+      // Peers that do not answer the close handshake are cut off.
+      const cutOff = setTimeout(() => hub.terminateAll(), 2000);
+      await closed;
+      clearTimeout(cutOff);
+      await db.destroy();
+    },
+  };
+}

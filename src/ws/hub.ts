@@ -1,0 +1,159 @@
+import { EventEmitter } from 'node:events';
+import type { Delivery, Presence } from '../chat/delivery.js';
+import type { PublicUser, ServerFrame } from '../shared/wire.js';
+import type { Connection } from './connection.js';
+
+interface RoomMember {
+  user: PublicUser;
+  sockets: number;
+}
+
+/**
+ * Maps rooms and users to their open sockets and fans frames out. Each frame is
+ * serialised once and the same bytes are written to every recipient.
+ */
+export class Hub extends EventEmitter<{ roomCountChanged: [number] }> implements Delivery, Presence {
+  private readonly connections = new Set<Connection>();
+  private readonly byRoom = new Map<number, Set<Connection>>();
+  private readonly byUser = new Map<number, Set<Connection>>();
+  private readonly members = new Map<number, Map<number, RoomMember>>();
+
+  constructor(private readonly maxBufferedBytes: number) {
+    super();
+  }
+
+  add(conn: Connection): void {
+    this.connections.add(conn);
+    addTo(this.byUser, conn.user.id, conn);
+  }
+
+  remove(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    removeFrom(this.byUser, conn.user.id, conn);
+    for (const roomId of [...conn.rooms]) this.unsubscribe(conn, roomId);
+  }
+
+  subscribe(conn: Connection, roomId: number): void {
+    if (!conn.rooms.has(roomId)) {
+      conn.rooms.add(roomId);
+      addTo(this.byRoom, roomId, conn);
+      if (this.join(roomId, conn.user)) {
+        this.toRoom(roomId, this.presenceFrame(roomId), conn.id);
+        this.emit('roomCountChanged', roomId);
+      }
+    }
+    conn.send(this.presenceFrame(roomId));
+  }
+
+  unsubscribe(conn: Connection, roomId: number): void {
+    if (!conn.rooms.delete(roomId)) return;
+    removeFrom(this.byRoom, roomId, conn);
+    if (this.leave(roomId, conn.user.id)) {
+      this.toRoom(roomId, this.presenceFrame(roomId));
+      this.emit('roomCountChanged', roomId);
+    }
+  }
+
+  toRoom(roomId: number, frame: ServerFrame, exceptConnectionId?: string): void {
+    this.fanOut(this.byRoom.get(roomId), frame, exceptConnectionId);
+  }
+
+  toUser(userId: number, frame: ServerFrame, exceptConnectionId?: string): void {
+    this.fanOut(this.byUser.get(userId), frame, exceptConnectionId);
+  }
+
+  /** Writes one frame to each of the given connections. */
+  toEach(conns: Iterable<Connection>, frame: ServerFrame): void {
+    this.fanOut(conns, frame);
+  }
+
+  roomOnlineCount(roomId: number): number {
+    return this.members.get(roomId)?.size ?? 0;
+  }
+
+  isOnline(userId: number): boolean {
+    return this.byUser.has(userId);
+  }
+
+  onlineUserIds(): number[] {
+    return [...this.byUser.keys()];
+  }
+
+  all(): Iterable<Connection> {
+    return this.connections;
+  }
+
+  /** Closes every socket opened with the given session (used at logout). */
+  closeSession(sessionId: string, code: number, reason: string): void {
+    for (const conn of this.connections) if (conn.sessionId === sessionId) conn.close(code, reason);
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const conn of this.connections) conn.close(code, reason);
+  }
+
+  terminateAll(): void {
+    for (const conn of this.connections) conn.ws.terminate();
+  }
+
+  private fanOut(
+    conns: Iterable<Connection> | undefined,
+    frame: ServerFrame,
+    exceptConnectionId?: string,
+  ): void {
+    if (!conns) return;
+    const data = Buffer.from(JSON.stringify(frame));
+    for (const conn of conns) {
+      if (conn.id === exceptConnectionId) continue;
+      conn.sendRaw(data);
+      // A reader that stopped reading is dropped rather than buffered without end; it
+      // catches up from history when it returns.
+      if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.close(1013, 'Too slow; reconnect to catch up');
+    }
+  }
+
+  private presenceFrame(roomId: number): ServerFrame {
+    const online = [...(this.members.get(roomId)?.values() ?? [])].map((m) => m.user);
+    return { type: 'presence', roomId, online };
+  }
+
+  /** Returns true when the user was not in the room before. */
+  private join(roomId: number, user: PublicUser): boolean {
+    let room = this.members.get(roomId);
+    if (!room) {
+      room = new Map();
+      this.members.set(roomId, room);
+    }
+    const member = room.get(user.id);
+    if (member) member.sockets++;
+    else room.set(user.id, { user, sockets: 1 });
+    return !member;
+  }
+
+  /** Returns true when the user's last socket left the room. */
+  private leave(roomId: number, userId: number): boolean {
+    const room = this.members.get(roomId);
+    const member = room?.get(userId);
+    if (!room || !member) return false;
+    if (--member.sockets > 0) return false;
+    room.delete(userId);
+    if (room.size === 0) this.members.delete(roomId);
+    return true;
+  }
+}
+
+function addTo<K>(map: Map<K, Set<Connection>>, key: K, conn: Connection): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(conn);
+}
+
+function removeFrom<K>(map: Map<K, Set<Connection>>, key: K, conn: Connection): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(conn);
+  if (set.size === 0) map.delete(key);
+}
