@@ -30,6 +30,8 @@ const config: ConfigInput = {
   WS_HEARTBEAT_MS: 25000,
   // Unsent bytes a socket may queue before it is closed (1013) to catch up later.
   WS_MAX_BUFFERED_BYTES: 4194304,
+  // How long a user still counts as online after closing their last tab (page changes).
+  PRESENCE_GRACE_MS: 5000,
   // How long SIGTERM waits for in-flight work before exiting, in milliseconds.
   SHUTDOWN_TIMEOUT_MS: 8000,
 };

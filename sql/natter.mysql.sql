@@ -56,6 +56,19 @@ CREATE TABLE sessions (
   KEY ix_sessions_expires (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+CREATE TABLE read_state (
+  user_id INT NOT NULL,
+  conversation VARCHAR(32) NOT NULL,
+  room_id INT NULL,
+  dm_key VARCHAR(24) NULL,
+  last_read_id INT NOT NULL DEFAULT 0,
+  last_delivered_id INT NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, conversation),
+  KEY ix_read_state_room (room_id),
+  CONSTRAINT fk_read_state_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+  CONSTRAINT fk_read_state_room FOREIGN KEY (room_id) REFERENCES rooms (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 CREATE TABLE migrations (
   id INT NOT NULL AUTO_INCREMENT,
   timestamp BIGINT NOT NULL,
@@ -63,4 +76,6 @@ CREATE TABLE migrations (
   PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT INTO migrations (timestamp, name) VALUES (1763900000000, 'Init1763900000000');
+INSERT INTO migrations (timestamp, name) VALUES
+  (1763900000000, 'Init1763900000000'),
+  (1763900000001, 'ReadState1763900000001');

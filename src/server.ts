@@ -2,10 +2,13 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import session from 'express-session';
 import type { DataSource } from 'typeorm';
+import { Conversations } from './chat/conversations.js';
 import { MessageWriter } from './chat/message-writer.js';
 import { MessagesService } from './chat/messages.service.js';
+import { ReadStateService } from './chat/read-state.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { DatabaseSessionStore } from './chat/session-store.js';
+import { TypingService } from './chat/typing.service.js';
 import { UsersService } from './chat/users.service.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/data-source.js';
@@ -38,12 +41,17 @@ export interface Natter {
 /** Wires configuration, database, services, HTTP and WebSocket together. No logic lives here. */
 export async function createNatter(config: Config, log: Logger): Promise<Natter> {
   const db = await openDatabase(config);
-  const hub = new Hub(config.WS_MAX_BUFFERED_BYTES);
+  const hub = new Hub(config.WS_MAX_BUFFERED_BYTES, config.PRESENCE_GRACE_MS);
   const users = new UsersService(db, config.BCRYPT_ROUNDS);
   const rooms = new RoomsService(db);
   await rooms.ensureDefaults();
   const writer = new MessageWriter(db);
-  const messages = new MessagesService(db, writer, users, rooms, hub);
+  const conversations = new Conversations(users, rooms);
+  const readState = new ReadStateService(db, hub);
+  const typing = new TypingService(conversations, hub);
+  const messages = new MessagesService(db, writer, users, conversations, readState, hub, hub, (err) =>
+    log.warn({ err }, 'delivery bookkeeping failed'),
+  );
   const lobby = new LobbyFeed(hub, rooms, log.child({ module: 'lobby' }));
 
   const maxAge = config.SESSION_MAX_AGE_DAYS * 86_400_000;
@@ -68,8 +76,8 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       healthRoutes(db),
       authRoutes(users, hub, { loginPerWindow: config.LOGIN_ATTEMPTS_PER_15MIN, windowMs: 15 * 60_000 }),
       roomsRoutes(rooms, messages, hub),
-      peopleRoutes(users, messages, hub),
-      pagesRoutes({ users, rooms, messages, presence: hub, historyPageSize: 50 }),
+      peopleRoutes(users, messages, readState, hub),
+      pagesRoutes({ users, rooms, messages, conversations, readState, presence: hub, historyPageSize: 50 }),
     ],
   });
   const server = createServer(app);
@@ -79,7 +87,16 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
     users,
     hub,
     lobby,
-    onFrame: createFrameHandler({ hub, lobby, rooms, messages, log: log.child({ module: 'ws' }) }),
+    onFrame: createFrameHandler({
+      hub,
+      lobby,
+      rooms,
+      messages,
+      conversations,
+      readState,
+      typing,
+      log: log.child({ module: 'ws' }),
+    }),
     heartbeatMs: config.WS_HEARTBEAT_MS,
     log: log.child({ module: 'ws' }),
   });

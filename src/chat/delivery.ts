@@ -9,10 +9,15 @@ export interface Delivery {
   toRoom(roomId: number, frame: ServerFrame, exceptConnectionId?: string): void;
   /** Every open socket of the user, wherever it is in the app. */
   toUser(userId: number, frame: ServerFrame, exceptConnectionId?: string): void;
+  /** Every socket of these users that is not subscribed to the room. */
+  toUsersOutsideRoom(userIds: Iterable<number>, roomId: number, frame: ServerFrame): void;
 }
 
 /** What services may ask about who is connected. */
 export interface Presence {
   roomOnlineCount(roomId: number): number;
+  /** Online: has an open socket, or closed their last one moments ago. */
   isOnline(userId: number): boolean;
+  /** Has an open socket right now. */
+  isConnected(userId: number): boolean;
 }

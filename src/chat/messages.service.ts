@@ -1,13 +1,12 @@
 import type { DataSource, Repository } from 'typeorm';
 import { MessageEntity, type MessageRow } from '../db/entities.js';
 import type { HistoryPage, PublicUser, WireMessage } from '../shared/wire.js';
-import type { Delivery } from './delivery.js';
-import { AppError, invalid } from './errors.js';
+import type { Conversation, Conversations, Target } from './conversations.js';
+import type { Delivery, Presence } from './delivery.js';
+import { invalid } from './errors.js';
 import type { MessageWriter } from './message-writer.js';
-import type { RoomsService } from './rooms.service.js';
+import type { ReadStateService } from './read-state.service.js';
 import type { UsersService } from './users.service.js';
-
-export type Target = { roomId: number } | { toUserId: number };
 
 export interface SendInput {
   clientId: string;
@@ -22,12 +21,6 @@ export interface PageQuery {
 
 export const MAX_TEXT_LENGTH = 4000;
 
-interface Scope {
-  roomId: number | null;
-  toUserId: number | null;
-  dmKey: string | null;
-}
-
 /** Messages: the one path by which a message is stored, delivered and read back. */
 export class MessagesService {
   private readonly repo: Repository<MessageRow>;
@@ -36,8 +29,11 @@ export class MessagesService {
     db: DataSource,
     private readonly writer: MessageWriter,
     private readonly users: UsersService,
-    private readonly rooms: RoomsService,
+    private readonly conversations: Conversations,
+    private readonly readState: ReadStateService,
     private readonly delivery: Delivery,
+    private readonly presence: Presence,
+    private readonly onError: (err: unknown) => void,
   ) {
     this.repo = db.getRepository(MessageEntity);
   }
@@ -53,25 +49,46 @@ export class MessagesService {
     connectionId?: string,
   ): Promise<WireMessage> {
     const text = cleanText(input.text);
-    const scope = await this.scopeFor(user, target);
+    const conversation = await this.conversations.resolve(user, target);
     const { row, created } = await this.writer.write({
-      ...scope,
+      roomId: conversation.roomId,
+      toUserId: conversation.peerId,
+      dmKey: conversation.dmKey,
       fromUserId: user.id,
       text,
       clientId: input.clientId,
       createdAt: Date.now(),
     });
-    const message = toWire(row, row.fromUserId === user.id ? user : await this.author(row.fromUserId));
-    if (created) this.deliver(message, connectionId);
+    const message = toWire(row, user);
+    if (created) {
+      this.deliver(message, conversation, connectionId).catch(this.onError);
+    }
     return message;
   }
 
   /** One keyset page of a conversation the user may read, oldest → newest. */
   async history(user: PublicUser, target: Target, page: PageQuery): Promise<HistoryPage> {
-    const scope = await this.scopeFor(user, target);
+    const conversation = await this.conversations.resolve(user, target);
+    const result = await this.page(conversation, page);
+    const peerId = conversation.peerId;
+    if (peerId === null) return result;
+    // Loading a private conversation is receiving it: the sender sees "delivered".
+    const newestFromPeer = Math.max(
+      0,
+      ...result.messages.filter((m) => m.from.id === peerId).map((m) => m.id),
+    );
+    const own = await this.readState.receipts(user.id, conversation);
+    if (newestFromPeer > own.deliveredUpTo) {
+      await this.readState.delivered(user.id, conversation, newestFromPeer, peerId);
+    }
+    return { ...result, receipts: await this.readState.receipts(peerId, conversation) };
+  }
+
+  /** One page of an already-authorised conversation. */
+  async page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
     const query = this.repo.createQueryBuilder('m');
-    if (scope.roomId !== null) query.where('m.room_id = :roomId', { roomId: scope.roomId });
-    else query.where('m.dm_key = :dmKey', { dmKey: scope.dmKey });
+    if (conversation.roomId !== null) query.where('m.room_id = :roomId', { roomId: conversation.roomId });
+    else query.where('m.dm_key = :dmKey', { dmKey: conversation.dmKey });
     const ascending = page.after !== undefined && page.before === undefined;
     if (page.after !== undefined) query.andWhere('m.id > :after', { after: page.after });
     if (page.before !== undefined) query.andWhere('m.id < :before', { before: page.before });
@@ -86,36 +103,26 @@ export class MessagesService {
     return { messages: kept.map((row) => toWire(row, authors.get(row.fromUserId)!)), hasMore };
   }
 
-  private deliver(message: WireMessage, exceptConnectionId?: string): void {
+  /** Live delivery after the commit: subscribers, members elsewhere in the app, both sides of a DM. */
+  private async deliver(message: WireMessage, conversation: Conversation, exceptConnectionId?: string) {
+    const senderId = message.from.id;
+    if (conversation.roomId !== null) {
+      this.delivery.toRoom(conversation.roomId, { type: 'message', message }, exceptConnectionId);
+      const members = await this.readState.roomMembers(conversation.roomId);
+      const others = [...members].filter((id) => id !== senderId);
+      this.delivery.toUsersOutsideRoom(others, conversation.roomId, { type: 'notify', message });
+      await this.readState.join(senderId, conversation);
+      return;
+    }
+    const peerId = conversation.peerId!;
     const frame = { type: 'message', message } as const;
-    if (message.roomId !== null) {
-      this.delivery.toRoom(message.roomId, frame, exceptConnectionId);
-    } else {
-      this.delivery.toUser(message.toUserId!, frame);
-      if (message.toUserId !== message.from.id)
-        this.delivery.toUser(message.from.id, frame, exceptConnectionId);
-    }
+    this.delivery.toUser(peerId, frame);
+    this.delivery.toUser(senderId, frame, exceptConnectionId);
+    await this.readState.join(senderId, conversation);
+    await this.readState.join(peerId, conversation);
+    if (this.presence.isConnected(peerId))
+      await this.readState.delivered(peerId, conversation, message.id, senderId);
   }
-
-  /** Authorises by scoping: a room the user may see, or a DM they take part in. */
-  private async scopeFor(user: PublicUser, target: Target): Promise<Scope> {
-    if ('roomId' in target) {
-      const room = await this.rooms.getVisible(user, target.roomId);
-      return { roomId: room.id, toUserId: null, dmKey: null };
-    }
-    if (target.toUserId === user.id) throw new AppError('DM_SELF', 400, 'You cannot message yourself.');
-    const peer = await this.users.get(target.toUserId);
-    if (!peer) throw new AppError('USER_NOT_FOUND', 404, 'User not found');
-    return { roomId: null, toUserId: peer.id, dmKey: dmKey(user.id, peer.id) };
-  }
-
-  private async author(id: number): Promise<PublicUser> {
-    return (await this.users.get(id))!;
-  }
-}
-
-export function dmKey(a: number, b: number): string {
-  return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
 function cleanText(raw: string | undefined): string {

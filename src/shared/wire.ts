@@ -28,6 +28,18 @@ export interface RoomSummary {
 export interface HistoryPage {
   messages: WireMessage[];
   hasMore: boolean;
+  /** Private conversations only: how far the other person has received and read. */
+  receipts?: Receipts;
+}
+
+export interface Receipts {
+  deliveredUpTo: number;
+  readUpTo: number;
+}
+
+export interface UnreadSummary {
+  rooms: { roomId: number; unread: number; lastReadId: number }[];
+  dms: { userId: number; unread: number; lastReadId: number }[];
 }
 
 export type SendTarget = { roomId: number } | { toUserId: number };
@@ -37,7 +49,9 @@ export type ClientFrame =
   | { type: 'unsubscribe'; roomId: number }
   | ({ type: 'send'; clientId: string; text?: string; attachmentId?: string } & SendTarget)
   | { type: 'ping' }
-  | { type: 'subscribeLobby' };
+  | { type: 'subscribeLobby' }
+  | ({ type: 'read'; messageId: number } & SendTarget)
+  | ({ type: 'typing' } & SendTarget);
 
 export type ServerFrame =
   | { type: 'ack'; clientId: string; message: WireMessage }
@@ -45,7 +59,15 @@ export type ServerFrame =
   | { type: 'presence'; roomId: number; online: PublicUser[] }
   | { type: 'error'; code: string; message: string; clientId?: string }
   | { type: 'pong' }
-  | { type: 'lobby'; rooms: RoomSummary[] };
+  | { type: 'lobby'; rooms: RoomSummary[] }
+  /** A room message for a member whose socket is not subscribed to that room. */
+  | { type: 'notify'; message: WireMessage }
+  /** You read up to lastReadId (sent to all your sockets, so other tabs clear their badges). */
+  | { type: 'read'; roomId: number | null; userId: number | null; lastReadId: number }
+  /** How far `userId` has received and read your private conversation with them. */
+  | ({ type: 'receipt'; userId: number } & Receipts)
+  | { type: 'typing'; roomId: number | null; user: PublicUser }
+  | { type: 'people'; changes: { userId: number; online: boolean }[] };
 
 export interface ApiError {
   error: { code: string; message: string };

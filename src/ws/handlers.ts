@@ -1,6 +1,9 @@
+import { type Conversations, roomConversation, type Target } from '../chat/conversations.js';
 import { AppError, asAppError } from '../chat/errors.js';
-import type { MessagesService, Target } from '../chat/messages.service.js';
+import type { MessagesService } from '../chat/messages.service.js';
+import type { ReadStateService } from '../chat/read-state.service.js';
 import type { RoomsService } from '../chat/rooms.service.js';
+import type { TypingService } from '../chat/typing.service.js';
 import type { Logger } from '../log.js';
 import type { Connection } from './connection.js';
 import type { Hub } from './hub.js';
@@ -12,6 +15,9 @@ export interface HandlerDeps {
   lobby: LobbyFeed;
   rooms: RoomsService;
   messages: MessagesService;
+  conversations: Conversations;
+  readState: ReadStateService;
+  typing: TypingService;
   log: Logger;
 }
 
@@ -41,13 +47,14 @@ async function handle(deps: HandlerDeps, conn: Connection, frame: ParsedFrame): 
     case 'subscribe': {
       const room = await deps.rooms.getVisible(conn.user, frame.roomId);
       deps.hub.subscribe(conn, room.id);
+      await deps.readState.join(conn.user.id, roomConversation(room.id));
       return;
     }
     case 'unsubscribe':
       deps.hub.unsubscribe(conn, frame.roomId);
       return;
     case 'send': {
-      const message = await deps.messages.send(conn.user, sendTarget(frame), frame, conn.id);
+      const message = await deps.messages.send(conn.user, targetOf(frame), frame, conn.id);
       conn.send({ type: 'ack', clientId: frame.clientId, message });
       return;
     }
@@ -57,13 +64,21 @@ async function handle(deps: HandlerDeps, conn: Connection, frame: ParsedFrame): 
     case 'subscribeLobby':
       await deps.lobby.watch(conn);
       return;
+    case 'read': {
+      const conversation = await deps.conversations.resolve(conn.user, targetOf(frame));
+      await deps.readState.read(conn.user, conversation, frame.messageId);
+      return;
+    }
+    case 'typing':
+      await deps.typing.typing(conn.user, targetOf(frame), conn.id);
+      return;
   }
 }
 
-function sendTarget(frame: { roomId?: number | undefined; toUserId?: number | undefined }): Target {
+function targetOf(frame: { roomId?: number | undefined; toUserId?: number | undefined }): Target {
   if (frame.roomId !== undefined && frame.toUserId === undefined) return { roomId: frame.roomId };
   if (frame.toUserId !== undefined && frame.roomId === undefined) return { toUserId: frame.toUserId };
-  throw new AppError('BAD_FRAME', 400, 'A send needs exactly one of roomId or toUserId.');
+  throw new AppError('BAD_FRAME', 400, 'Name exactly one of roomId or toUserId.');
 }
 
 function pick(clientId: string | undefined): { clientId?: string } {

@@ -12,25 +12,47 @@ interface RoomMember {
  * Maps rooms and users to their open sockets and fans frames out. Each frame is
  * serialised once and the same bytes are written to every recipient.
  */
-export class Hub extends EventEmitter<{ roomCountChanged: [number] }> implements Delivery, Presence {
+export class Hub
+  extends EventEmitter<{ roomCountChanged: [number]; userPresence: [number, boolean] }>
+  implements Delivery, Presence
+{
   private readonly connections = new Set<Connection>();
   private readonly byRoom = new Map<number, Set<Connection>>();
   private readonly byUser = new Map<number, Set<Connection>>();
   private readonly members = new Map<number, Map<number, RoomMember>>();
+  // Users whose last socket closed moments ago: still online, so that moving between
+  // pages (close, then reopen) does not flicker their presence.
+  private readonly leaving = new Map<number, NodeJS.Timeout>();
 
-  constructor(private readonly maxBufferedBytes: number) {
+  constructor(
+    private readonly maxBufferedBytes: number,
+    private readonly offlineGraceMs = 5000,
+  ) {
     super();
   }
 
   add(conn: Connection): void {
     this.connections.add(conn);
-    addTo(this.byUser, conn.user.id, conn);
+    const userId = conn.user.id;
+    const wasOnline = this.isOnline(userId);
+    clearTimeout(this.leaving.get(userId));
+    this.leaving.delete(userId);
+    addTo(this.byUser, userId, conn);
+    if (!wasOnline) this.emit('userPresence', userId, true);
   }
 
   remove(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    removeFrom(this.byUser, conn.user.id, conn);
+    const userId = conn.user.id;
+    removeFrom(this.byUser, userId, conn);
     for (const roomId of [...conn.rooms]) this.unsubscribe(conn, roomId);
+    if (this.byUser.has(userId)) return;
+    const timer = setTimeout(() => {
+      this.leaving.delete(userId);
+      this.emit('userPresence', userId, false);
+    }, this.offlineGraceMs);
+    timer.unref();
+    this.leaving.set(userId, timer);
   }
 
   subscribe(conn: Connection, roomId: number): void {
@@ -71,12 +93,23 @@ export class Hub extends EventEmitter<{ roomCountChanged: [number] }> implements
     return this.members.get(roomId)?.size ?? 0;
   }
 
-  isOnline(userId: number): boolean {
-    return this.byUser.has(userId);
+  toUsersOutsideRoom(userIds: Iterable<number>, roomId: number, frame: ServerFrame): void {
+    let data: Buffer | undefined;
+    for (const userId of userIds) {
+      for (const conn of this.byUser.get(userId) ?? []) {
+        if (conn.rooms.has(roomId)) continue;
+        data ??= Buffer.from(JSON.stringify(frame));
+        this.write(conn, data);
+      }
+    }
   }
 
-  onlineUserIds(): number[] {
-    return [...this.byUser.keys()];
+  isOnline(userId: number): boolean {
+    return this.byUser.has(userId) || this.leaving.has(userId);
+  }
+
+  isConnected(userId: number): boolean {
+    return this.byUser.has(userId);
   }
 
   all(): Iterable<Connection> {
@@ -104,12 +137,15 @@ export class Hub extends EventEmitter<{ roomCountChanged: [number] }> implements
     if (!conns) return;
     const data = Buffer.from(JSON.stringify(frame));
     for (const conn of conns) {
-      if (conn.id === exceptConnectionId) continue;
-      conn.sendRaw(data);
-      // A reader that stopped reading is dropped rather than buffered without end; it
-      // catches up from history when it returns.
-      if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.close(1013, 'Too slow; reconnect to catch up');
+      if (conn.id !== exceptConnectionId) this.write(conn, data);
     }
+  }
+
+  private write(conn: Connection, data: Buffer): void {
+    conn.sendRaw(data);
+    // A reader that stopped reading is dropped rather than buffered without end; it
+    // catches up from history when it returns.
+    if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.close(1013, 'Too slow; reconnect to catch up');
   }
 
   private presenceFrame(roomId: number): ServerFrame {

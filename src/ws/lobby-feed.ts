@@ -12,12 +12,14 @@ export async function roomSummaries(rooms: RoomsService, presence: Presence): Pr
 }
 
 /**
- * Pushes the room list with online counts to sockets that watch the lobby, at most
- * once per interval however many joins and leaves happen.
+ * Pushes the room list with online counts, and people coming online or going offline,
+ * to sockets that watch the lobby: at most once per interval however much happens.
  */
 export class LobbyFeed {
   private readonly watchers = new Set<Connection>();
   private timer: NodeJS.Timeout | null = null;
+  private roomsChanged = false;
+  private readonly people = new Map<number, boolean>();
 
   constructor(
     private readonly hub: Hub,
@@ -25,8 +27,12 @@ export class LobbyFeed {
     private readonly log: Logger,
     private readonly intervalMs = 1000,
   ) {
-    hub.on('roomCountChanged', () => this.changed());
-    rooms.on('created', () => this.changed());
+    hub.on('roomCountChanged', () => this.changed(true));
+    rooms.on('created', () => this.changed(true));
+    hub.on('userPresence', (userId, online) => {
+      this.people.set(userId, online);
+      this.changed(false);
+    });
   }
 
   async watch(conn: Connection): Promise<void> {
@@ -43,15 +49,25 @@ export class LobbyFeed {
     this.timer = null;
   }
 
-  private changed(): void {
-    if (this.timer || this.watchers.size === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      roomSummaries(this.rooms, this.hub).then(
-        (rooms) => this.hub.toEach(this.watchers, { type: 'lobby', rooms }),
-        (err: unknown) => this.log.warn({ err }, 'lobby update skipped'),
-      );
-    }, this.intervalMs);
+  private changed(rooms: boolean): void {
+    this.roomsChanged ||= rooms;
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.intervalMs);
     this.timer.unref();
+  }
+
+  private flush(): void {
+    this.timer = null;
+    if (this.people.size > 0) {
+      const changes = [...this.people].map(([userId, online]) => ({ userId, online }));
+      this.people.clear();
+      this.hub.toEach(this.watchers, { type: 'people', changes });
+    }
+    if (!this.roomsChanged) return;
+    this.roomsChanged = false;
+    roomSummaries(this.rooms, this.hub).then(
+      (rooms) => this.hub.toEach(this.watchers, { type: 'lobby', rooms }),
+      (err: unknown) => this.log.warn({ err }, 'lobby update skipped'),
+    );
   }
 }

@@ -17,6 +17,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ping') }),
   z.object({ type: z.literal('subscribeLobby') }),
+  z.object({ type: z.literal('read'), messageId: id, roomId: id.optional(), toUserId: id.optional() }),
+  z.object({ type: z.literal('typing'), roomId: id.optional(), toUserId: id.optional() }),
 ]);
 
 export type ParsedFrame = z.infer<typeof clientFrameSchema>;

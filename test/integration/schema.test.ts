@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/db/data-source.js';
 import { createMysqlDatabase, testDialect } from '../helpers/database.js';
 
 const SQL_FILE = path.resolve(import.meta.dirname, '../../../sql/natter.mysql.sql');
-const TABLES = ['migrations', 'users', 'rooms', 'messages', 'sessions'];
+const TABLES = ['migrations', 'users', 'rooms', 'messages', 'sessions', 'read_state'];
 
 async function describeSchema(url: string): Promise<Record<string, string>> {
   const conn = await mysql.createConnection(url);

@@ -59,8 +59,8 @@ describe('hub', () => {
     assert.equal(elsewhere.writes.length, 0);
   });
 
-  test('presence counts people, not tabs, and is announced only when it changes', () => {
-    const hub = new Hub(1 << 20);
+  test('presence counts people, not tabs, and is announced only when it changes', async () => {
+    const hub = new Hub(1 << 20, 0);
     const a1 = connect(hub, alice);
     const a2 = connect(hub, alice);
     const b = connect(hub, bob);
@@ -76,7 +76,29 @@ describe('hub', () => {
     assert.equal(hub.roomOnlineCount(1), 1);
     const last = frames(b.writes).at(-1);
     assert.deepEqual(last, { type: 'presence', roomId: 1, online: [bob] });
+    assert.equal(hub.isConnected(alice.id), false);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(hub.isOnline(alice.id), false);
+  });
+
+  test('a user stays online for a grace period after their last socket closes, then goes offline', async () => {
+    const hub = new Hub(1 << 20, 30);
+    const changes: [number, boolean][] = [];
+    hub.on('userPresence', (userId, online) => changes.push([userId, online]));
+    const first = connect(hub, alice);
+    hub.remove(first.conn);
+    connect(hub, alice); // the next page opened its socket in time
+    assert.deepEqual(changes, [[1, true]]);
+    const other = connect(hub, bob);
+    hub.remove(other.conn);
+    assert.equal(hub.isOnline(bob.id), true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(hub.isOnline(bob.id), false);
+    assert.deepEqual(changes, [
+      [1, true],
+      [2, true],
+      [2, false],
+    ]);
   });
 
   test('a socket that stops reading is closed with 1013 instead of buffering without end', () => {

@@ -1,7 +1,9 @@
 import { type Response, Router } from 'express';
 import { presetAvatars } from '../../chat/avatars.js';
+import { type Conversations, dmConversation, roomConversation } from '../../chat/conversations.js';
 import type { Presence } from '../../chat/delivery.js';
 import type { MessagesService } from '../../chat/messages.service.js';
+import type { ReadStateService } from '../../chat/read-state.service.js';
 import type { RoomsService } from '../../chat/rooms.service.js';
 import type { UsersService } from '../../chat/users.service.js';
 import { roomSummaries } from '../../ws/lobby-feed.js';
@@ -13,6 +15,8 @@ export interface PageDeps {
   users: UsersService;
   rooms: RoomsService;
   messages: MessagesService;
+  conversations: Conversations;
+  readState: ReadStateService;
   presence: Presence;
   historyPageSize: number;
 }
@@ -35,12 +39,30 @@ export function pagesRoutes(deps: PageDeps): Router {
     const me = currentUser(res);
     const room = await deps.rooms.getVisible(me, parse(idParam, req.params.roomId));
     const history = await deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize });
+    const { readUpTo } = await deps.readState.receipts(me.id, roomConversation(room.id));
     res.render('room', {
       title: room.name,
       ...(await shell(deps, res)),
       active: { kind: 'room', id: room.id },
       room,
       history,
+      lastReadId: readUpTo,
+    });
+  });
+
+  router.get('/dm/:userId', requireUser, async (req, res) => {
+    const me = currentUser(res);
+    const peerId = parse(idParam, req.params.userId);
+    const history = await deps.messages.history(me, { toUserId: peerId }, { limit: deps.historyPageSize });
+    const peer = (await deps.users.get(peerId))!;
+    const { readUpTo } = await deps.readState.receipts(me.id, dmConversation(me.id, peerId));
+    res.render('dm', {
+      title: peer.username,
+      ...(await shell(deps, res)),
+      active: { kind: 'dm', id: peer.id },
+      peer: { ...peer, online: deps.presence.isOnline(peer.id) },
+      history,
+      lastReadId: readUpTo,
     });
   });
 
@@ -50,9 +72,13 @@ export function pagesRoutes(deps: PageDeps): Router {
 /** What every signed-in page shows around the conversation: rooms and people. */
 async function shell(deps: PageDeps, res: Response) {
   const me = currentUser(res);
-  const [rooms, users] = await Promise.all([roomSummaries(deps.rooms, deps.presence), deps.users.list()]);
+  const [rooms, users, unread] = await Promise.all([
+    roomSummaries(deps.rooms, deps.presence),
+    deps.users.list(),
+    deps.readState.unread(me.id),
+  ]);
   const people = users
     .filter((user) => user.id !== me.id)
     .map((user) => ({ ...user, online: deps.presence.isOnline(user.id) }));
-  return { me, rooms, people };
+  return { me, rooms, people, unread };
 }

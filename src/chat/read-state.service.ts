@@ -1,0 +1,153 @@
+import type { DataSource } from 'typeorm';
+import { isMysql } from '../db/dialect.js';
+import type { PublicUser } from '../shared/wire.js';
+import type { Conversation } from './conversations.js';
+import type { Delivery } from './delivery.js';
+
+export interface UnreadEntry {
+  unread: number;
+  lastReadId: number;
+}
+
+export interface UnreadSummary {
+  rooms: (UnreadEntry & { roomId: number })[];
+  dms: (UnreadEntry & { userId: number })[];
+}
+
+export interface Receipts {
+  deliveredUpTo: number;
+  readUpTo: number;
+}
+
+/** Counts stop here; clients show "99+". */
+export const UNREAD_CAP = 100;
+
+/**
+ * How far each user has read each conversation (and, for private ones, how far
+ * messages have reached them). Room membership is a read-state row: a user joins a
+ * room by opening or writing to it.
+ */
+export class ReadStateService {
+  private readonly upsertSql: string;
+  private readonly members = new Map<number, Promise<Set<number>>>();
+  /** `userId|conversation` pairs known to have a row, so joining is free after the first time. */
+  private readonly joined = new Set<string>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly delivery: Delivery,
+  ) {
+    const columns =
+      'INSERT INTO read_state (user_id, conversation, room_id, dm_key, last_read_id, last_delivered_id) VALUES (?, ?, ?, ?, ?, ?)';
+    this.upsertSql = isMysql(db)
+      ? `${columns} ON DUPLICATE KEY UPDATE last_read_id = GREATEST(last_read_id, VALUES(last_read_id)), last_delivered_id = GREATEST(last_delivered_id, VALUES(last_delivered_id))`
+      : `${columns} ON CONFLICT (user_id, conversation) DO UPDATE SET last_read_id = MAX(last_read_id, excluded.last_read_id), last_delivered_id = MAX(last_delivered_id, excluded.last_delivered_id)`;
+  }
+
+  /** Users who joined the room (cached; joins keep the cache current). */
+  roomMembers(roomId: number): Promise<Set<number>> {
+    let members = this.members.get(roomId);
+    if (!members) {
+      members = this.db
+        .query('SELECT user_id FROM read_state WHERE room_id = ?', [roomId])
+        .then((rows: { user_id: number }[]) => new Set(rows.map((r) => Number(r.user_id))));
+      members.catch(() => this.members.delete(roomId));
+      this.members.set(roomId, members);
+    }
+    return members;
+  }
+
+  /** Makes the user part of the conversation (a room member); free when they already are. */
+  async join(userId: number, conversation: Conversation): Promise<void> {
+    const known = `${userId}|${conversation.key}`;
+    if (this.joined.has(known)) return;
+    await this.advance(userId, conversation, 0, 0);
+    this.joined.add(known);
+    if (conversation.roomId !== null) (await this.roomMembers(conversation.roomId)).add(userId);
+  }
+
+  /**
+   * Moves the user's read mark forward (never back; reading implies delivery), tells
+   * their other tabs, and tells the other person of a private conversation.
+   */
+  async read(user: PublicUser, conversation: Conversation, messageId: number): Promise<void> {
+    await this.join(user.id, conversation);
+    await this.advance(user.id, conversation, messageId, messageId);
+    const peerId = conversation.peerId;
+    this.delivery.toUser(user.id, {
+      type: 'read',
+      roomId: conversation.roomId,
+      userId: peerId,
+      lastReadId: messageId,
+    });
+    if (peerId !== null) {
+      this.delivery.toUser(peerId, {
+        type: 'receipt',
+        userId: user.id,
+        ...(await this.receipts(user.id, conversation)),
+      });
+    }
+  }
+
+  /** Records that a private message reached the user, and tells its sender. */
+  async delivered(
+    userId: number,
+    conversation: Conversation,
+    messageId: number,
+    senderId: number,
+  ): Promise<void> {
+    await this.advance(userId, conversation, 0, messageId);
+    this.delivery.toUser(senderId, {
+      type: 'receipt',
+      userId,
+      ...(await this.receipts(userId, conversation)),
+    });
+  }
+
+  /** How far the given user has received and read the conversation. */
+  async receipts(userId: number, conversation: Conversation): Promise<Receipts> {
+    const rows: { last_read_id: number; last_delivered_id: number }[] = await this.db.query(
+      'SELECT last_read_id, last_delivered_id FROM read_state WHERE user_id = ? AND conversation = ?',
+      [userId, conversation.key],
+    );
+    const row = rows[0];
+    return { deliveredUpTo: Number(row?.last_delivered_id ?? 0), readUpTo: Number(row?.last_read_id ?? 0) };
+  }
+
+  /** Unread counts (capped) of every conversation the user is part of. */
+  async unread(userId: number): Promise<UnreadSummary> {
+    const rows: { room_id: number | null; dm_key: string | null; last_read_id: number }[] =
+      await this.db.query('SELECT room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?', [userId]);
+    const summary: UnreadSummary = { rooms: [], dms: [] };
+    for (const row of rows) {
+      const lastReadId = Number(row.last_read_id);
+      const column = row.room_id !== null ? 'room_id' : 'dm_key';
+      const unread = await this.countAfter(column, row.room_id ?? row.dm_key!, lastReadId, userId);
+      if (row.room_id !== null) summary.rooms.push({ roomId: Number(row.room_id), unread, lastReadId });
+      else summary.dms.push({ userId: peerOf(row.dm_key!, userId), unread, lastReadId });
+    }
+    return summary;
+  }
+
+  private async countAfter(
+    column: 'room_id' | 'dm_key',
+    value: number | string,
+    after: number,
+    userId: number,
+  ) {
+    const rows: { n: number }[] = await this.db.query(
+      `SELECT COUNT(*) AS n FROM (SELECT id FROM messages WHERE ${column} = ? AND id > ? AND from_user_id <> ? ORDER BY id LIMIT ${UNREAD_CAP}) t`,
+      [value, after, userId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {
+    await this.db.query(this.upsertSql, [userId, c.key, c.roomId, c.dmKey, readId, deliveredId]);
+  }
+}
+
+function peerOf(key: string, userId: number): number {
+  const [a, b] = key.split(':').map(Number);
+  return a === userId ? b! : a!;
+}
