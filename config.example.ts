@@ -30,6 +30,13 @@ const config: ConfigInput = {
   WS_HEARTBEAT_MS: 25000,
   // Unsent bytes a socket may queue before it is closed (1013) to catch up later.
   WS_MAX_BUFFERED_BYTES: 4194304,
+  // Messages a user may send per second, sustained, across all their tabs…
+  MESSAGES_PER_SECOND: 5,
+  // …and at once (a pasted burst). Past that, sends get a RATE_LIMITED error.
+  MESSAGE_BURST: 20,
+  // Frames of any kind one socket may send per second and at once; a flood closes it (1008).
+  WS_FRAMES_PER_SECOND: 50,
+  WS_FRAME_BURST: 200,
   // How long a user still counts as online after closing their last tab (page changes).
   PRESENCE_GRACE_MS: 5000,
   // How long SIGTERM waits for in-flight work before exiting, in milliseconds.

@@ -27,6 +27,10 @@ export const configSchema = z.object({
   LOGIN_ATTEMPTS_PER_15MIN: positiveInt(1, 10_000).default(10),
   WS_HEARTBEAT_MS: positiveInt(1_000, 300_000).default(25_000),
   WS_MAX_BUFFERED_BYTES: positiveInt(65_536, 1_073_741_824).default(4 * 1024 * 1024),
+  MESSAGES_PER_SECOND: z.coerce.number().positive().max(10_000).default(5),
+  MESSAGE_BURST: positiveInt(1, 10_000).default(20),
+  WS_FRAMES_PER_SECOND: positiveInt(1, 100_000).default(50),
+  WS_FRAME_BURST: positiveInt(1, 100_000).default(200),
   PRESENCE_GRACE_MS: positiveInt(0, 60_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(100, 60_000).default(8_000),
 });

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { Conversations } from './chat/conversations.js';
 import { MessageWriter } from './chat/message-writer.js';
 import { MessagesService } from './chat/messages.service.js';
+import { RateLimiter } from './chat/rate-limiter.js';
 import { ReadStateService } from './chat/read-state.service.js';
 import { RoomsService } from './chat/rooms.service.js';
 import { DatabaseSessionStore } from './chat/session-store.js';
@@ -49,8 +50,17 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
   const conversations = new Conversations(users, rooms);
   const readState = new ReadStateService(db, hub);
   const typing = new TypingService(conversations, hub);
-  const messages = new MessagesService(db, writer, users, conversations, readState, hub, hub, (err) =>
-    log.warn({ err }, 'delivery bookkeeping failed'),
+  const messageLimiter = new RateLimiter(config.MESSAGES_PER_SECOND, config.MESSAGE_BURST);
+  const messages = new MessagesService(
+    db,
+    writer,
+    users,
+    conversations,
+    readState,
+    hub,
+    hub,
+    messageLimiter,
+    (err) => log.warn({ err }, 'delivery bookkeeping failed'),
   );
   const lobby = new LobbyFeed(hub, rooms, log.child({ module: 'lobby' }));
 
@@ -98,6 +108,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       log: log.child({ module: 'ws' }),
     }),
     heartbeatMs: config.WS_HEARTBEAT_MS,
+    frameLimits: { perSecond: config.WS_FRAMES_PER_SECOND, burst: config.WS_FRAME_BURST },
     log: log.child({ module: 'ws' }),
   });
   const sweeper = setInterval(() => void sessionStore.deleteExpired().catch(() => {}), 10 * 60_000);

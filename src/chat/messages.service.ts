@@ -3,8 +3,9 @@ import { MessageEntity, type MessageRow } from '../db/entities.js';
 import type { HistoryPage, PublicUser, WireMessage } from '../shared/wire.js';
 import type { Conversation, Conversations, Target } from './conversations.js';
 import type { Delivery, Presence } from './delivery.js';
-import { invalid } from './errors.js';
+import { AppError, invalid } from './errors.js';
 import type { MessageWriter } from './message-writer.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { ReadStateService } from './read-state.service.js';
 import type { UsersService } from './users.service.js';
 
@@ -33,6 +34,7 @@ export class MessagesService {
     private readonly readState: ReadStateService,
     private readonly delivery: Delivery,
     private readonly presence: Presence,
+    private readonly limiter: RateLimiter,
     private readonly onError: (err: unknown) => void,
   ) {
     this.repo = db.getRepository(MessageEntity);
@@ -48,6 +50,9 @@ export class MessagesService {
     input: SendInput,
     connectionId?: string,
   ): Promise<WireMessage> {
+    if (!this.limiter.take(user.id)) {
+      throw new AppError('RATE_LIMITED', 429, 'You are sending messages too fast; wait a moment.');
+    }
     const text = cleanText(input.text);
     const conversation = await this.conversations.resolve(user, target);
     const { row, created } = await this.writer.write({

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { WebSocketServer } from 'ws';
+import { RateLimiter } from '../chat/rate-limiter.js';
 import type { UsersService } from '../chat/users.service.js';
 import { isCrossSite } from '../http/origin.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,7 @@ export interface GatewayDeps {
   lobby: LobbyFeed;
   onFrame: ReturnType<typeof createFrameHandler>;
   heartbeatMs: number;
+  frameLimits: { perSecond: number; burst: number };
   log: Logger;
 }
 
@@ -33,6 +35,7 @@ type SessionRequest = IncomingMessage & { session?: { userId?: number }; session
 export function attachGateway(deps: GatewayDeps): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const log = deps.log;
+  const frameLimiter = new RateLimiter(deps.frameLimits.perSecond, deps.frameLimits.burst);
 
   deps.server.on('upgrade', (req: SessionRequest, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => log.debug({ err }, 'upgrade socket error'));
@@ -49,7 +52,7 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
           if (!user || !req.sessionID) return refuse(socket, 401, 'Unauthorized');
           wss.handleUpgrade(req, socket, head, (ws) => {
             const conn = new Connection(randomUUID(), ws, user, req.sessionID!);
-            open(deps, conn);
+            open(deps, conn, frameLimiter);
           });
         },
         (err: unknown) => {
@@ -80,7 +83,7 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
   };
 }
 
-function open(deps: GatewayDeps, conn: Connection): void {
+function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): void {
   const log = deps.log.child({ conn: conn.id, userId: conn.user.id });
   deps.hub.add(conn);
   log.debug('socket open');
@@ -89,6 +92,11 @@ function open(deps: GatewayDeps, conn: Connection): void {
   });
   conn.ws.on('message', (data, isBinary) => {
     conn.missedPings = 0;
+    if (!frameLimiter.take(conn.id)) {
+      log.warn('frame flood; closing');
+      conn.close(1008, 'Too many frames');
+      return;
+    }
     if (isBinary) {
       conn.send({ type: 'error', code: 'BAD_FRAME', message: 'Frames must be text.' });
       return;

@@ -145,7 +145,7 @@ export class Hub
     conn.sendRaw(data);
     // A reader that stopped reading is dropped rather than buffered without end; it
     // catches up from history when it returns.
-    if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.close(1013, 'Too slow; reconnect to catch up');
+    if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();
   }
 
   private presenceFrame(roomId: number): ServerFrame {

@@ -31,7 +31,16 @@ export async function processStorage(): Promise<{ env: Record<string, string>; c
 /** Runs `node dist/src/main.js` and waits until it listens (port from its first log line). */
 export function spawnNatter(env: Record<string, string>): Promise<NatterProcess> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', BCRYPT_ROUNDS: '4', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      BCRYPT_ROUNDS: '4',
+      MESSAGES_PER_SECOND: '10000',
+      MESSAGE_BURST: '10000',
+      WS_FRAME_BURST: '10000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

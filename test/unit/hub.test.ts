@@ -16,6 +16,7 @@ function fakeSocket(bufferedAmount = 0) {
     bufferedAmount,
     send: (data: Buffer) => writes.push(data),
     close: (code: number) => closes.push(code),
+    terminate: () => closes.push(1006),
   };
   return { ws: ws as unknown as WebSocket, writes, closes };
 }
