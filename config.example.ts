@@ -37,6 +37,12 @@ const config: ConfigInput = {
   // Frames of any kind one socket may send per second and at once; a flood closes it (1008).
   WS_FRAMES_PER_SECOND: 50,
   WS_FRAME_BURST: 200,
+  // Where uploaded files are kept (default: DATA_DIR/uploads).
+  // UPLOAD_DIR: './data/uploads',
+  // Largest file one upload may be, in bytes (keep nginx's client_max_body_size above it).
+  MAX_UPLOAD_BYTES: 10485760,
+  // Total bytes of files each user may keep.
+  UPLOAD_QUOTA_BYTES: 524288000,
   // How long a user still counts as online after closing their last tab (page changes).
   PRESENCE_GRACE_MS: 5000,
   // How long SIGTERM waits for in-flight work before exiting, in milliseconds.

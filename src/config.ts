@@ -31,6 +31,9 @@ export const configSchema = z.object({
   MESSAGE_BURST: positiveInt(1, 10_000).default(20),
   WS_FRAMES_PER_SECOND: positiveInt(1, 100_000).default(50),
   WS_FRAME_BURST: positiveInt(1, 100_000).default(200),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  MAX_UPLOAD_BYTES: positiveInt(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  UPLOAD_QUOTA_BYTES: positiveInt(1024, Number.MAX_SAFE_INTEGER).default(500 * 1024 * 1024),
   PRESENCE_GRACE_MS: positiveInt(0, 60_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(100, 60_000).default(8_000),
 });
@@ -41,6 +44,7 @@ export type Config = z.output<typeof configSchema> & {
   /** Absolute paths derived from DATA_DIR. */
   dataDir: string;
   sqlitePath: string;
+  uploadDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -60,7 +64,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, fileOverrides: ConfigInput =
     throw new ConfigError(`Invalid setting ${name}: ${issue.message}`);
   }
   const dataDir = path.resolve(result.data.DATA_DIR);
-  return { ...result.data, dataDir, sqlitePath: path.join(dataDir, 'natter.db') };
+  const uploadDir = path.resolve(result.data.UPLOAD_DIR ?? path.join(dataDir, 'uploads'));
+  return { ...result.data, dataDir, sqlitePath: path.join(dataDir, 'natter.db'), uploadDir };
 }
 
 /** Loads the optional top-level config.ts (compiled to dist/config.js), then the environment. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import session from 'express-session';
 import type { DataSource } from 'typeorm';
+import { AttachmentsService } from './chat/attachments.service.js';
 import { Conversations } from './chat/conversations.js';
 import { MessageWriter } from './chat/message-writer.js';
 import { MessagesService } from './chat/messages.service.js';
@@ -18,7 +19,9 @@ import { authRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { pagesRoutes } from './http/routes/pages.routes.js';
 import { peopleRoutes } from './http/routes/people.routes.js';
+import { profileRoutes } from './http/routes/profile.routes.js';
 import { roomsRoutes } from './http/routes/rooms.routes.js';
+import { uploadsRoutes } from './http/routes/uploads.routes.js';
 import type { Logger } from './log.js';
 import { sessionSecret } from './secrets.js';
 import { attachGateway } from './ws/gateway.js';
@@ -31,6 +34,7 @@ const SESSION_COOKIE = 'natter.sid';
 
 export interface Natter {
   server: Server;
+  uploadDir: string;
   db: DataSource;
   hub: Hub;
   /** Starts listening; resolves with the bound port. */
@@ -46,6 +50,11 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
   const users = new UsersService(db, config.BCRYPT_ROUNDS);
   const rooms = new RoomsService(db);
   await rooms.ensureDefaults();
+  const attachments = new AttachmentsService(db, {
+    dir: config.uploadDir,
+    quotaBytes: config.UPLOAD_QUOTA_BYTES,
+  });
+  await attachments.prepare();
   const writer = new MessageWriter(db);
   const conversations = new Conversations(users, rooms);
   const readState = new ReadStateService(db, hub);
@@ -55,6 +64,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
     db,
     writer,
     users,
+    attachments,
     conversations,
     readState,
     hub,
@@ -87,6 +97,8 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       authRoutes(users, hub, { loginPerWindow: config.LOGIN_ATTEMPTS_PER_15MIN, windowMs: 15 * 60_000 }),
       roomsRoutes(rooms, messages, hub),
       peopleRoutes(users, messages, readState, hub),
+      uploadsRoutes(attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
+      profileRoutes(users, attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
       pagesRoutes({ users, rooms, messages, conversations, readState, presence: hub, historyPageSize: 50 }),
     ],
   });
@@ -116,6 +128,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
 
   return {
     server,
+    uploadDir: config.uploadDir,
     db,
     hub,
     listen: () =>

@@ -9,5 +9,7 @@ export const presetAvatars = Array.from({ length: PRESET_AVATAR_COUNT }, (_, i) 
 /** Turns the stored avatar reference into the URL clients load. */
 export function avatarUrl(stored: string): string {
   const preset = /^preset:(\d{1,2})$/.exec(stored);
-  return preset ? `/avatars/${preset[1]}.svg` : '/avatars/1.svg';
+  if (preset) return `/avatars/${preset[1]}.svg`;
+  const upload = /^upload:([\w-]{1,32})$/.exec(stored);
+  return upload ? `/uploads/${upload[1]}` : '/avatars/1.svg';
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../db/dialect.js';
 import { MessageEntity, type MessageRow } from '../db/entities.js';
+import { AppError } from './errors.js';
 
 export type NewMessage = Omit<MessageRow, 'id'>;
 
@@ -46,7 +47,11 @@ export class MessageWriter {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         const results = await this.db.transaction((em) => insertAll(em, batch));
-        for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
+        for (const [i, pending] of batch.entries()) {
+          const result = results[i]!;
+          if (result instanceof AppError) pending.reject(result);
+          else pending.resolve(result);
+        }
       } catch (err) {
         for (const pending of batch) pending.reject(err);
       }
@@ -55,19 +60,24 @@ export class MessageWriter {
   }
 }
 
-async function insertAll(em: EntityManager, batch: Pending[]): Promise<WriteResult[]> {
-  const results: WriteResult[] = [];
+/** Inserts each row; a unique violation is a resend (same clientId) or an attachment already used. */
+async function insertAll(em: EntityManager, batch: Pending[]): Promise<(WriteResult | AppError)[]> {
+  const results: (WriteResult | AppError)[] = [];
   for (const { row } of batch) {
     try {
       const inserted = await em.insert(MessageEntity, row);
       results.push({ row: { ...row, id: Number(inserted.identifiers[0]!.id) }, created: true });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const existing = await em.findOneByOrFail(MessageEntity, {
+      const existing = await em.findOneBy(MessageEntity, {
         fromUserId: row.fromUserId,
         clientId: row.clientId,
       });
-      results.push({ row: existing, created: false });
+      results.push(
+        existing
+          ? { row: existing, created: false }
+          : new AppError('ATTACHMENT_IN_USE', 409, 'That file is already in another message.'),
+      );
     }
   }
   return results;

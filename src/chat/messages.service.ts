@@ -1,6 +1,8 @@
 import type { DataSource, Repository } from 'typeorm';
 import { MessageEntity, type MessageRow } from '../db/entities.js';
-import type { HistoryPage, PublicUser, WireMessage } from '../shared/wire.js';
+import { replaceShortcodes } from '../shared/emoji.js';
+import type { Attachment, HistoryPage, PublicUser, WireMessage } from '../shared/wire.js';
+import { type AttachmentsService, toWireAttachment } from './attachments.service.js';
 import type { Conversation, Conversations, Target } from './conversations.js';
 import type { Delivery, Presence } from './delivery.js';
 import { AppError, invalid } from './errors.js';
@@ -12,6 +14,7 @@ import type { UsersService } from './users.service.js';
 export interface SendInput {
   clientId: string;
   text?: string | undefined;
+  attachmentId?: string | undefined;
 }
 
 export interface PageQuery {
@@ -30,6 +33,7 @@ export class MessagesService {
     db: DataSource,
     private readonly writer: MessageWriter,
     private readonly users: UsersService,
+    private readonly attachments: AttachmentsService,
     private readonly conversations: Conversations,
     private readonly readState: ReadStateService,
     private readonly delivery: Delivery,
@@ -53,7 +57,8 @@ export class MessagesService {
     if (!this.limiter.take(user.id)) {
       throw new AppError('RATE_LIMITED', 429, 'You are sending messages too fast; wait a moment.');
     }
-    const text = cleanText(input.text);
+    const attachment = input.attachmentId ? await this.attachments.ownedBy(user, input.attachmentId) : null;
+    const text = cleanText(input.text, attachment !== null);
     const conversation = await this.conversations.resolve(user, target);
     const { row, created } = await this.writer.write({
       roomId: conversation.roomId,
@@ -62,9 +67,11 @@ export class MessagesService {
       fromUserId: user.id,
       text,
       clientId: input.clientId,
+      attachmentId: attachment?.id ?? null,
       createdAt: Date.now(),
     });
-    const message = toWire(row, user);
+    const stored = row.attachmentId === attachment?.id ? attachment : await this.attachmentOf(row);
+    const message = toWire(row, user, stored ? toWireAttachment(stored) : null);
     if (created) {
       this.deliver(message, conversation, connectionId).catch(this.onError);
     }
@@ -105,7 +112,20 @@ export class MessagesService {
     const kept = rows.slice(0, page.limit);
     if (!ascending) kept.reverse();
     const authors = await this.users.getMany(kept.map((row) => row.fromUserId));
-    return { messages: kept.map((row) => toWire(row, authors.get(row.fromUserId)!)), hasMore };
+    const files = await this.attachments.getMany(
+      kept.flatMap((row) => (row.attachmentId ? [row.attachmentId] : [])),
+    );
+    const messages = kept.map((row) => {
+      const file = row.attachmentId ? files.get(row.attachmentId) : undefined;
+      return toWire(row, authors.get(row.fromUserId)!, file ? toWireAttachment(file) : null);
+    });
+    return { messages, hasMore };
+  }
+
+  private async attachmentOf(row: MessageRow) {
+    return row.attachmentId
+      ? ((await this.attachments.getMany([row.attachmentId])).get(row.attachmentId) ?? null)
+      : null;
   }
 
   /** Live delivery after the commit: subscribers, members elsewhere in the app, both sides of a DM. */
@@ -130,22 +150,22 @@ export class MessagesService {
   }
 }
 
-function cleanText(raw: string | undefined): string {
-  const text = (raw ?? '').trim();
+function cleanText(raw: string | undefined, hasAttachment: boolean): string {
+  const text = replaceShortcodes((raw ?? '').trim());
   const length = [...text].length;
-  if (length === 0) throw invalid('A message needs some text.');
+  if (length === 0 && !hasAttachment) throw invalid('A message needs some text or a file.');
   if (length > MAX_TEXT_LENGTH) throw invalid(`A message can be at most ${MAX_TEXT_LENGTH} characters.`);
   return text;
 }
 
-export function toWire(row: MessageRow, from: PublicUser): WireMessage {
+export function toWire(row: MessageRow, from: PublicUser, attachment: Attachment | null): WireMessage {
   return {
     id: row.id,
     roomId: row.roomId,
     toUserId: row.toUserId,
     from,
     text: row.text,
-    attachment: null,
+    attachment,
     clientId: row.clientId,
     createdAt: new Date(row.createdAt).toISOString(),
   };

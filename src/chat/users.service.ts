@@ -93,6 +93,13 @@ export class UsersService {
     return found;
   }
 
+  /** A preset (`preset:N`) or an uploaded image (`upload:<attachment id>`). */
+  async setAvatar(user: PublicUser, avatar: string): Promise<PublicUser> {
+    await this.repo.update({ id: user.id }, { avatar });
+    const row = await this.repo.findOneByOrFail({ id: user.id });
+    return this.remember(row);
+  }
+
   async list(): Promise<PublicUser[]> {
     const rows = await this.repo.find({ order: { usernameKey: 'ASC' }, take: 1000 });
     return rows.map((row) => this.remember(row));

@@ -4,8 +4,9 @@ import type { Config } from '../config.js';
 import { entities } from './entities.js';
 import { Init1763900000000 } from './migrations/1763900000000-init.js';
 import { ReadState1763900000001 } from './migrations/1763900000001-read-state.js';
+import { Attachments1763900000002 } from './migrations/1763900000002-attachments.js';
 
-export const migrations = [Init1763900000000, ReadState1763900000001];
+export const migrations = [Init1763900000000, ReadState1763900000001, Attachments1763900000002];
 
 /** Builds the DataSource: embedded SQLite by default, MySQL/MariaDB when DATABASE_URL is set. */
 export function createDataSource(config: Config): DataSource {

@@ -35,6 +35,22 @@ export interface MessageRow {
   fromUserId: number;
   text: string;
   clientId: string;
+  attachmentId: string | null;
+  createdAt: number;
+}
+
+export interface AttachmentRow {
+  id: string;
+  ownerId: number;
+  name: string;
+  size: number;
+  mime: string;
+  isImage: boolean;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  storageName: string;
+  isPublic: boolean;
   createdAt: number;
 }
 
@@ -81,6 +97,32 @@ export const MessageEntity = new EntitySchema<MessageRow>({
     fromUserId: { name: 'from_user_id', type: Number },
     text: { type: 'text' },
     clientId: { name: 'client_id', type: String, length: 64 },
+    attachmentId: { name: 'attachment_id', type: String, length: 32, nullable: true },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: bigintAsNumber },
+  },
+});
+
+/** TINYINT/INTEGER 0/1 columns read as booleans. */
+const intAsBoolean: ValueTransformer = {
+  from: (value: unknown) => Boolean(Number(value)),
+  to: (value: unknown) => (value ? 1 : 0),
+};
+
+export const AttachmentEntity = new EntitySchema<AttachmentRow>({
+  name: 'Attachment',
+  tableName: 'attachments',
+  columns: {
+    id: { type: String, primary: true, length: 32 },
+    ownerId: { name: 'owner_id', type: Number },
+    name: { type: String, length: 255 },
+    size: { type: Number },
+    mime: { type: String, length: 100 },
+    isImage: { name: 'is_image', type: Number, transformer: intAsBoolean },
+    width: { type: Number, nullable: true },
+    height: { type: Number, nullable: true },
+    sha256: { type: String, length: 64 },
+    storageName: { name: 'storage_name', type: String, length: 64 },
+    isPublic: { name: 'is_public', type: Number, transformer: intAsBoolean },
     createdAt: { name: 'created_at', type: 'bigint', transformer: bigintAsNumber },
   },
 });
@@ -96,4 +138,4 @@ export const SessionEntity = new EntitySchema<SessionRow>({
   },
 });
 
-export const entities = [UserEntity, RoomEntity, MessageEntity, SessionEntity];
+export const entities = [UserEntity, RoomEntity, MessageEntity, AttachmentEntity, SessionEntity];

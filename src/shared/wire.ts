@@ -13,10 +13,25 @@ export interface WireMessage {
   toUserId: number | null;
   from: PublicUser;
   text: string;
-  attachment: null;
+  attachment: Attachment | null;
   clientId: string | null;
   /** ISO-8601 UTC. */
   createdAt: string;
+}
+
+export interface Attachment {
+  id: string;
+  /** Where to fetch it (needs a session that may see the message). */
+  url: string;
+  /** The uploader's file name, as data only. */
+  name: string;
+  size: number;
+  /** Decided from the file's bytes, never from its name or the client's header. */
+  mime: string;
+  /** PNG, JPEG, GIF or WebP: shown inline. Anything else is a download. */
+  image: boolean;
+  width?: number;
+  height?: number;
 }
 
 export interface RoomSummary {

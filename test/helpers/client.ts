@@ -48,6 +48,20 @@ export class HttpClient {
     return this.request<T>('POST', path, body, headers);
   }
 
+  /** Sends a multipart upload, one field `file`, with the given name and declared type. */
+  async upload(path: string, bytes: Uint8Array | string, name: string, type = 'application/octet-stream') {
+    const form = new FormData();
+    form.append('file', new Blob([typeof bytes === 'string' ? bytes : Buffer.from(bytes)], { type }), name);
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      body: form,
+      headers: this.cookie ? { cookie: this.cookie } : {},
+    });
+    const text = await res.text();
+    const body = res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    return { status: res.status, headers: res.headers, body, text };
+  }
+
   async register(
     username = `user${randomUUID().slice(0, 8)}`,
     password = 'correct horse battery',

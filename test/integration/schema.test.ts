@@ -8,12 +8,12 @@ import { openDatabase } from '../../src/db/data-source.js';
 import { createMysqlDatabase, testDialect } from '../helpers/database.js';
 
 const SQL_FILE = path.resolve(import.meta.dirname, '../../../sql/natter.mysql.sql');
-const TABLES = ['migrations', 'users', 'rooms', 'messages', 'sessions', 'read_state'];
 
 async function describeSchema(url: string): Promise<Record<string, string>> {
   const conn = await mysql.createConnection(url);
   const schema: Record<string, string> = {};
-  for (const table of TABLES) {
+  const [tables] = await conn.query('SHOW TABLES');
+  for (const table of (tables as Record<string, string>[]).map((row) => Object.values(row)[0]!)) {
     const [rows] = await conn.query(`SHOW CREATE TABLE \`${table}\``);
     schema[table] = String((rows as Record<string, string>[])[0]!['Create Table']).replace(
       / AUTO_INCREMENT=\d+/,
