@@ -24,8 +24,15 @@ const config: ConfigInput = {
   SESSION_MAX_AGE_DAYS: 30,
   // Database connections kept open (MySQL only).
   DB_POOL_SIZE: 10,
-  // Failed or successful logins allowed per username and address in 15 minutes.
+  // Failed logins allowed per username and address in 15 minutes (then 429).
   LOGIN_ATTEMPTS_PER_15MIN: 10,
+  // Logins of any username allowed from one address in 15 minutes.
+  LOGIN_ATTEMPTS_PER_IP_PER_15MIN: 100,
+  // Sign-ups allowed from one address per hour.
+  REGISTRATIONS_PER_IP_PER_HOUR: 20,
+  // Open WebSockets allowed per user (tabs, devices) and per address.
+  WS_MAX_CONNECTIONS_PER_USER: 30,
+  WS_MAX_CONNECTIONS_PER_IP: 300,
   // How often the server pings each socket; one that misses two pings is dropped.
   WS_HEARTBEAT_MS: 25000,
   // Unsent bytes a socket may queue before it is closed (1013) to catch up later.

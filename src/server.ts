@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import session from 'express-session';
 import type { DataSource } from 'typeorm';
 import { AttachmentsService } from './chat/attachments.service.js';
 import { Conversations } from './chat/conversations.js';
@@ -22,6 +21,7 @@ import { peopleRoutes } from './http/routes/people.routes.js';
 import { profileRoutes } from './http/routes/profile.routes.js';
 import { roomsRoutes } from './http/routes/rooms.routes.js';
 import { uploadsRoutes } from './http/routes/uploads.routes.js';
+import { sessionCookies } from './http/session-cookies.js';
 import type { Logger } from './log.js';
 import { sessionSecret } from './secrets.js';
 import { attachGateway } from './ws/gateway.js';
@@ -30,7 +30,6 @@ import { Hub } from './ws/hub.js';
 import { LobbyFeed } from './ws/lobby-feed.js';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..', '..');
-const SESSION_COOKIE = 'natter.sid';
 
 export interface Natter {
   server: Server;
@@ -76,25 +75,27 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
 
   const maxAge = config.SESSION_MAX_AGE_DAYS * 86_400_000;
   const sessionStore = new DatabaseSessionStore(db, maxAge);
-  const sessionMiddleware = session({
-    name: SESSION_COOKIE,
-    secret: await sessionSecret(config),
-    store: sessionStore,
-    resave: false,
-    saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge },
-  });
+  const cookies = sessionCookies(sessionStore, await sessionSecret(config), maxAge);
 
   const app = createApp({
     log,
     rootDir: ROOT_DIR,
     trustProxy: config.TRUST_PROXY,
-    sessionMiddleware,
-    sessionCookieName: SESSION_COOKIE,
+    sessionMiddleware: cookies.middleware,
     users,
     routers: [
       healthRoutes(db),
-      authRoutes(users, hub, { loginPerWindow: config.LOGIN_ATTEMPTS_PER_15MIN, windowMs: 15 * 60_000 }),
+      authRoutes({
+        users,
+        hub,
+        sessions: sessionStore,
+        cookies,
+        limits: {
+          loginPerUserAndIp: config.LOGIN_ATTEMPTS_PER_15MIN,
+          loginPerIp: config.LOGIN_ATTEMPTS_PER_IP_PER_15MIN,
+          registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
+        },
+      }),
       roomsRoutes(rooms, messages, hub),
       peopleRoutes(users, messages, readState, hub),
       uploadsRoutes(attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
@@ -102,10 +103,15 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       pagesRoutes({ users, rooms, messages, conversations, readState, presence: hub, historyPageSize: 50 }),
     ],
   });
-  const server = createServer(app);
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
+  // Slow or idle clients cannot hold connections open: headers must arrive promptly.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
   const gateway = attachGateway({
     server,
-    sessionMiddleware,
+    sessionFor: cookies.forUpgrade,
+    trustProxy: config.TRUST_PROXY,
+    connectionCaps: { perUser: config.WS_MAX_CONNECTIONS_PER_USER, perIp: config.WS_MAX_CONNECTIONS_PER_IP },
     users,
     hub,
     lobby,

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/dialect.js';
 import { UserEntity, type UserRow } from '../db/entities.js';
 import type { PublicUser } from '../shared/wire.js';
 import { avatarUrl, PRESET_AVATAR_COUNT } from './avatars.js';
+import { isCommonPassword } from './common-passwords.js';
 import { AppError, invalid } from './errors.js';
 import { cleanUsername, nameKey } from './names.js';
 
@@ -42,7 +43,7 @@ export class UsersService {
     if (!username) {
       throw invalid('Username must be 2–32 letters, digits, "_", "." or "-".');
     }
-    checkPassword(input.password);
+    checkPassword(input.password, username);
     const avatar = input.avatar ?? 1 + Math.floor(Math.random() * PRESET_AVATAR_COUNT);
     const passwordHash = await bcrypt.hash(input.password, this.bcryptRounds);
     const row = {
@@ -93,6 +94,16 @@ export class UsersService {
     return found;
   }
 
+  /** Changes a password after checking the current one. */
+  async changePassword(user: PublicUser, current: string, next: string): Promise<void> {
+    const row = await this.repo.findOneByOrFail({ id: user.id });
+    if (!(await bcrypt.compare(current, row.passwordHash))) {
+      throw new AppError('INVALID_CREDENTIALS', 401, 'Your current password is not right.');
+    }
+    checkPassword(next, row.username);
+    await this.repo.update({ id: user.id }, { passwordHash: await bcrypt.hash(next, this.bcryptRounds) });
+  }
+
   /** A preset (`preset:N`) or an uploaded image (`upload:<attachment id>`). */
   async setAvatar(user: PublicUser, avatar: string): Promise<PublicUser> {
     await this.repo.update({ id: user.id }, { avatar });
@@ -112,7 +123,10 @@ export class UsersService {
   }
 }
 
-function checkPassword(password: string): void {
+function checkPassword(password: string, username: string): void {
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes < 8 || bytes > 72) throw invalid('Password must be 8–72 bytes long.');
+  if (isCommonPassword(password) || nameKey(password) === nameKey(username)) {
+    throw invalid('That password is too easy to guess; choose a less common one.');
+  }
 }

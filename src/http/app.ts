@@ -4,6 +4,8 @@ import express, { type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { UsersService } from '../chat/users.service.js';
 import type { Logger } from '../log.js';
+import { trustProxySetting } from './client-ip.js';
+import { rejectPollutionKeys } from './json.js';
 import { loadUser } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
@@ -14,7 +16,6 @@ export interface AppDeps {
   rootDir: string;
   trustProxy: string | undefined;
   sessionMiddleware: RequestHandler;
-  sessionCookieName: string;
   users: UsersService;
   routers: Router[];
 }
@@ -28,7 +29,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', trustProxySetting(deps.trustProxy));
   app.set('view engine', 'ejs');
   app.set('views', path.join(deps.rootDir, 'views'));
-  app.set('session cookie', deps.sessionCookieName);
 
   app.use(
     pinoHttp({
@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders(), hstsWhenSecure);
   app.use(staticFiles(deps.rootDir));
   app.use(sameOriginOnly);
-  app.use(express.json({ limit: '64kb' }));
+  app.use(express.json({ limit: '64kb', reviver: rejectPollutionKeys }));
   app.use(deps.sessionMiddleware);
   app.use(loadUser(deps.users));
   for (const router of deps.routers) app.use(router);
@@ -72,11 +72,4 @@ function staticFiles(rootDir: string): Router {
     router.use(`/${dir}`, express.static(path.join(rootDir, 'public', dir), options));
   }
   return router;
-}
-
-function trustProxySetting(value: string | undefined): boolean | number | string {
-  if (value === undefined) return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (value === 'true') return true;
-  return value;
 }

@@ -5,18 +5,22 @@ import type { RequestHandler } from 'express';
 import { WebSocketServer } from 'ws';
 import { RateLimiter } from '../chat/rate-limiter.js';
 import type { UsersService } from '../chat/users.service.js';
-import { isCrossSite } from '../http/origin.js';
+import { clientIp, compileTrust, trustProxySetting } from '../http/client-ip.js';
 import type { Logger } from '../log.js';
 import { Connection } from './connection.js';
+import { ConnectionCaps } from './connection-caps.js';
 import type { createFrameHandler } from './handlers.js';
 import type { Hub } from './hub.js';
 import type { LobbyFeed } from './lobby-feed.js';
+import { authenticateUpgrade } from './upgrade-auth.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface GatewayDeps {
   server: Server;
-  sessionMiddleware: RequestHandler;
+  sessionFor: (req: IncomingMessage) => RequestHandler;
+  trustProxy: string | undefined;
+  connectionCaps: { perUser: number; perIp: number };
   users: UsersService;
   hub: Hub;
   lobby: LobbyFeed;
@@ -26,7 +30,13 @@ export interface GatewayDeps {
   log: Logger;
 }
 
-type SessionRequest = IncomingMessage & { session?: { userId?: number }; sessionID?: string };
+const STATUS_TEXT = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
 /**
  * Upgrades `/ws`: the Origin and the session cookie are checked before the upgrade
@@ -36,31 +46,34 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const log = deps.log;
   const frameLimiter = new RateLimiter(deps.frameLimits.perSecond, deps.frameLimits.burst);
+  const caps = new ConnectionCaps(deps.connectionCaps.perUser, deps.connectionCaps.perIp);
+  const trust = compileTrust(trustProxySetting(deps.trustProxy));
 
-  deps.server.on('upgrade', (req: SessionRequest, socket: Duplex, head: Buffer) => {
+  deps.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => log.debug({ err }, 'upgrade socket error'));
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') return refuse(socket, 404, 'Not Found');
-    if (isCrossSite(req)) {
-      log.warn({ origin: req.headers.origin }, 'ws upgrade from a foreign origin refused');
-      return refuse(socket, 403, 'Forbidden');
-    }
-    deps.sessionMiddleware(req as never, {} as never, () => {
-      const userId = req.session?.userId;
-      const lookup = userId === undefined ? Promise.resolve(null) : deps.users.get(userId);
-      lookup.then(
-        (user) => {
-          if (!user || !req.sessionID) return refuse(socket, 401, 'Unauthorized');
-          wss.handleUpgrade(req, socket, head, (ws) => {
-            const conn = new Connection(randomUUID(), ws, user, req.sessionID!);
-            open(deps, conn, frameLimiter);
-          });
-        },
-        (err: unknown) => {
-          log.warn({ err }, 'ws upgrade failed: session lookup');
-          refuse(socket, 503, 'Service Unavailable');
-        },
-      );
-    });
+    authenticateUpgrade(req, deps.sessionFor, deps.users).then(
+      (decision) => {
+        if (!decision.ok) {
+          if (decision.status === 403)
+            log.warn({ origin: req.headers.origin }, 'ws upgrade refused: foreign origin');
+          return refuse(socket, decision.status);
+        }
+        const ip = clientIp(req, trust);
+        if (!caps.tryAcquire(decision.user.id, ip)) {
+          log.warn({ userId: decision.user.id, ip }, 'ws upgrade refused: too many connections');
+          return refuse(socket, 429);
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const conn = new Connection(randomUUID(), ws, decision.user, decision.sessionId);
+          ws.once('close', () => caps.release(decision.user.id, ip));
+          open(deps, conn, frameLimiter);
+        });
+      },
+      (err: unknown) => {
+        log.warn({ err }, 'ws upgrade failed');
+        refuse(socket, 503);
+      },
+    );
   });
 
   const heartbeat = setInterval(() => {
@@ -111,9 +124,11 @@ function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): v
   });
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
+function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
   }
   socket.destroy();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PollutionKeyError, rejectPollutionKeys } from '../http/json.js';
 import type { ClientFrame } from '../shared/wire.js';
 
 const id = z.number().int().positive().max(2_147_483_647);
@@ -34,8 +35,9 @@ export type ParseResult =
 export function parseClientFrame(data: string): ParseResult {
   let json: unknown;
   try {
-    json = JSON.parse(data);
-  } catch {
+    json = JSON.parse(data, rejectPollutionKeys);
+  } catch (err) {
+    if (err instanceof PollutionKeyError) return { ok: false, message: err.message };
     return { ok: false, message: 'Frames must be JSON objects.' };
   }
   const result = clientFrameSchema.safeParse(json);

@@ -16,12 +16,23 @@ describe('client frames', () => {
     }
   });
 
-  test('unknown fields are dropped, so a frame cannot smuggle identity or prototype keys', () => {
+  test('unknown fields are dropped, so a frame cannot smuggle an identity', () => {
     const result = parseClientFrame(
-      '{"type":"send","clientId":"a","roomId":1,"text":"x","fromUserId":99,"__proto__":{"admin":true}}',
+      '{"type":"send","clientId":"a","roomId":1,"text":"x","fromUserId":99,"user":{"id":1}}',
     );
     assert.ok(result.ok);
     assert.deepEqual(Object.keys(result.frame).sort(), ['clientId', 'roomId', 'text', 'type']);
+  });
+
+  test('prototype-pollution keys are refused at any depth', () => {
+    for (const data of [
+      '{"type":"ping","__proto__":{"admin":true}}',
+      '{"type":"send","clientId":"a","roomId":1,"text":"x","nested":{"constructor":{"prototype":{"admin":true}}}}',
+    ]) {
+      const result = parseClientFrame(data);
+      assert.equal(result.ok, false, data);
+      assert.ok(!result.ok && /not allowed/.test(result.message));
+    }
     assert.equal(({} as { admin?: boolean }).admin, undefined);
   });
 

@@ -1,0 +1,5 @@
+// The room page.
+import { ConversationPage, initMembersPanel } from './conversation.js';
+
+initMembersPanel();
+new ConversationPage().start();

@@ -1,0 +1,452 @@
+// End-to-end: real Chromium against a real in-process Natter. Two browser contexts are two people.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { type ChatSocket, HttpClient } from '../helpers/client.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const DESKTOP = { width: 1280, height: 800 };
+const PASSWORD = `e2e password ${randomUUID()}`;
+const RESULTS_DIR = path.resolve('test-results');
+
+const suffix = randomUUID().slice(0, 6);
+const aliceName = `alice_${suffix}`;
+const bobName = `bob_${suffix}`;
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageProblems: string[] = [];
+/** HTTP + ws clients of extra people the tests use to make things happen. */
+const helpers: { http: HttpClient; socket?: ChatSocket }[] = [];
+
+let alice: Page;
+let bob: Page;
+let generalId = 0;
+let aliceId = 0;
+
+function watch(page: Page, who: string): void {
+  page.on('pageerror', (err) => pageProblems.push(`${who}: uncaught ${err.message}`));
+  page.on('console', (msg) => {
+    // CSP violations are bugs in the front end; network errors during a restart are not.
+    if (msg.type() === 'error' && /Refused to|Content Security Policy/i.test(msg.text())) {
+      pageProblems.push(`${who}: ${msg.text()}`);
+    }
+  });
+}
+
+async function newPage(who: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, ...options });
+  context.setDefaultTimeout(10_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  watch(page, who);
+  return page;
+}
+
+/** Runs a test body; on failure saves a screenshot of every open page into test-results/. */
+async function withScreenshots(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+    assert.deepEqual(pageProblems, [], 'the pages logged errors');
+  } catch (err) {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const slug = name
+      .replace(/[^a-z0-9]+/gi, '-')
+      .toLowerCase()
+      .slice(0, 60);
+    let i = 0;
+    for (const context of contexts) {
+      for (const page of context.pages()) {
+        const file = path.join(RESULTS_DIR, `${slug}-${++i}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+        console.error(`screenshot: ${file}`);
+      }
+    }
+    pageProblems.length = 0;
+    throw err;
+  }
+}
+
+function e2e(name: string, body: () => Promise<void>): void {
+  test(name, () => withScreenshots(name, body));
+}
+
+/** A person who is not in a browser: signs up over HTTP and talks over a raw socket. */
+async function helperPerson(): Promise<{ http: HttpClient; socket: ChatSocket }> {
+  const http = new HttpClient(server.url);
+  await http.register(`helper_${randomUUID().slice(0, 8)}`, PASSWORD);
+  const socket = await http.socket(server.wsUrl, { origin: server.url });
+  const person = { http, socket };
+  helpers.push(person);
+  return person;
+}
+
+function messages(page: Page) {
+  return page.getByRole('log', { name: 'Messages' });
+}
+
+/** The confirmed (not pending) message with exactly this text. */
+function confirmed(page: Page, text: string) {
+  return messages(page)
+    .locator('.msg:not(.msg--pending)')
+    .filter({ has: page.getByText(text, { exact: true }) });
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+  await assert.doesNotReject(confirmed(page, text).waitFor());
+}
+
+async function openGeneral(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('main').getByRole('link', { name: 'General' }).click();
+  await page.waitForURL(/\/rooms\/\d+$/);
+  assert.equal(await page.title(), 'General · Natter');
+  generalId = Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+if (!existsSync(CHROMIUM)) {
+  if (process.env.CI) {
+    test('Chromium is installed for the browser tests', () => {
+      assert.fail(`${CHROMIUM} is missing; CI must run the browser tests`);
+    });
+  } else {
+    test('browser tests', {
+      skip: `${CHROMIUM} not found; browser tests skipped (set CI to fail instead)`,
+    }, () => {});
+  }
+} else {
+  before(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+    // Bob has an account already; he will use the login form.
+    await new HttpClient(server.url).register(bobName, PASSWORD);
+  });
+
+  after(async () => {
+    for (const person of helpers) await person.socket?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  e2e('signing up with a taken username shows the server message in an alert', async () => {
+    alice = await newPage('alice');
+    await alice.goto('/register');
+    await alice.getByRole('textbox', { name: 'Username' }).fill(bobName);
+    await alice.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    await alice.getByRole('button', { name: 'Sign up' }).click();
+    await assert.doesNotReject(alice.getByRole('alert').getByText('That username is taken.').waitFor());
+    assert.match(alice.url(), /\/register$/);
+  });
+
+  e2e('a new user signs up through the form, picks an avatar and lands in the lobby', async () => {
+    await alice.goto('/register');
+    await alice.getByRole('textbox', { name: 'Username' }).fill(aliceName);
+    await alice.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    const avatars = alice.getByRole('group', { name: 'Avatar' });
+    await avatars.getByRole('radio', { name: 'Fox' }).check();
+    await alice.getByRole('button', { name: 'Sign up' }).click();
+    await alice.waitForURL((url) => url.pathname === '/');
+    await assert.doesNotReject(alice.getByRole('heading', { name: `Hi, ${aliceName}` }).waitFor());
+    aliceId = (await (await alice.request.get('/api/me')).json()).user.id;
+    assert.equal(await alice.locator('.me .avatar').first().getAttribute('src'), '/avatars/2.svg');
+  });
+
+  e2e('an existing user logs in through the login form after a wrong password', async () => {
+    bob = await newPage('bob');
+    await bob.goto('/login');
+    await bob.getByRole('textbox', { name: 'Username' }).fill(bobName);
+    await bob.getByRole('textbox', { name: 'Password' }).fill('not the password');
+    await bob.getByRole('button', { name: 'Log in' }).click();
+    await assert.doesNotReject(bob.getByRole('alert').getByText('Wrong username or password.').waitFor());
+    await bob.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    await bob.getByRole('button', { name: 'Log in' }).click();
+    await bob.waitForURL((url) => url.pathname === '/');
+    await assert.doesNotReject(bob.getByRole('heading', { name: `Hi, ${bobName}` }).waitFor());
+  });
+
+  e2e('the lobby shows live online counts when someone joins a room', async () => {
+    const card = bob.getByRole('main').getByRole('link', { name: 'General' });
+    await assert.doesNotReject(card.getByText('0 online').waitFor());
+    await openGeneral(alice);
+    await assert.doesNotReject(card.getByText('1 online').waitFor());
+  });
+
+  e2e('two people in General each see the other’s messages, once, as they are sent', async () => {
+    await openGeneral(bob);
+    await assert.doesNotReject(alice.locator('#online-count').getByText('2', { exact: true }).waitFor());
+
+    await send(alice, 'Hello Bob, are you there?');
+    await assert.doesNotReject(confirmed(bob, 'Hello Bob, are you there?').waitFor());
+
+    const box = bob.getByRole('textbox', { name: 'Message' });
+    await box.fill('Yes! Read this: https://example.com/notes?id=1.');
+    await bob.getByRole('button', { name: 'Send' }).click();
+    const reply = confirmed(alice, 'Yes! Read this: https://example.com/notes?id=1.');
+    await assert.doesNotReject(reply.waitFor());
+    const link = reply.getByRole('link', { name: 'https://example.com/notes?id=1' });
+    assert.equal(await link.getAttribute('href'), 'https://example.com/notes?id=1');
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+
+    // Shift+Enter is a new line, Enter sends; text stays text.
+    const aliceBox = alice.getByRole('textbox', { name: 'Message' });
+    await aliceBox.fill('line one');
+    await aliceBox.press('Shift+Enter');
+    await aliceBox.pressSequentially('<b>line two</b>');
+    await aliceBox.press('Enter');
+    const multi = confirmed(bob, 'line one\n<b>line two</b>');
+    await assert.doesNotReject(multi.waitFor());
+    assert.equal(await multi.locator('b').count(), 0);
+    assert.equal(await aliceBox.inputValue(), '');
+
+    // Empty and blank input is not sent.
+    await aliceBox.fill('   ');
+    await aliceBox.press('Enter');
+
+    for (const page of [alice, bob]) {
+      for (const text of ['Hello Bob, are you there?', 'line one\n<b>line two</b>']) {
+        assert.equal(await confirmed(page, text).count(), 1, `exactly one "${text}"`);
+      }
+      assert.equal(await messages(page).locator('.msg--pending').count(), 0);
+      assert.equal(await messages(page).locator('.msg').count(), 3);
+    }
+  });
+
+  e2e('reloading the room keeps the history and renders it like the live messages', async () => {
+    const live = await confirmed(alice, 'Yes! Read this: https://example.com/notes?id=1.').evaluate(
+      (el) => el.outerHTML,
+    );
+    await alice.reload();
+    const texts = await messages(alice).locator('.msg__text').allTextContents();
+    assert.deepEqual(texts, [
+      'Hello Bob, are you there?',
+      'Yes! Read this: https://example.com/notes?id=1.',
+      'line one\n<b>line two</b>',
+    ]);
+    const rendered = await confirmed(alice, 'Yes! Read this: https://example.com/notes?id=1.').evaluate(
+      (el) => el.outerHTML,
+    );
+    assert.equal(rendered, live);
+    assert.equal(await alice.getByRole('button', { name: 'Load more' }).isVisible(), false);
+  });
+
+  e2e('"Load more" shows older messages and keeps the reader’s place; new ones show a pill', async () => {
+    const helper = await helperPerson();
+    const room = await helper.http.post('/api/rooms', { name: `History ${suffix}` });
+    assert.equal(room.status, 201);
+    const roomId = room.body.room.id as number;
+    for (let i = 1; i <= 60; i++) await helper.socket.say({ roomId }, `Message ${i}`);
+
+    await alice.goto(`/rooms/${roomId}`);
+    const log = messages(alice);
+    await assert.doesNotReject(log.getByText('Message 60', { exact: true }).waitFor());
+    assert.equal(await log.locator('.msg').count(), 50);
+    const loadMore = alice.getByRole('button', { name: 'Load more' });
+    await log.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await assert.doesNotReject(loadMore.waitFor());
+    const anchor = log.getByText('Message 11', { exact: true });
+    const before = await anchor.boundingBox();
+    assert.ok(before);
+
+    await loadMore.click();
+    await assert.doesNotReject(log.getByText('Message 1', { exact: true }).waitFor({ state: 'attached' }));
+    assert.equal(await log.locator('.msg').count(), 60);
+    await assert.doesNotReject(loadMore.waitFor({ state: 'hidden' }));
+    const afterLoad = await anchor.boundingBox();
+    assert.ok(afterLoad);
+    assert.ok(Math.abs(afterLoad.y - before.y) <= 3, `Message 11 moved from ${before.y} to ${afterLoad.y}`);
+    assert.equal(await log.getAttribute('aria-busy'), null);
+
+    // Reading older messages: a new one does not pull the reader down; a pill offers to.
+    await helper.socket.say({ roomId }, 'Message 61');
+    const pill = alice.getByRole('button', { name: 'New messages' });
+    await assert.doesNotReject(pill.waitFor());
+    const stayed = await anchor.boundingBox();
+    assert.ok(stayed && Math.abs(stayed.y - before.y) <= 3, 'the reader was not moved');
+    await pill.click();
+    await assert.doesNotReject(pill.waitFor({ state: 'hidden' }));
+    assert.ok(await log.getByText('Message 61', { exact: true }).isVisible());
+  });
+
+  e2e(
+    'after the server restarts the room reconnects, catches up and delivers what was typed offline',
+    async () => {
+      await alice.goto(`/rooms/${generalId}`);
+      await assert.doesNotReject(alice.locator('#online-count').getByText('2', { exact: true }).waitFor());
+      const restarted = server.restart();
+      const banner = alice.getByRole('status').filter({ hasText: 'Reconnecting' });
+      await assert.doesNotReject(banner.waitFor());
+
+      const box = alice.getByRole('textbox', { name: 'Message' });
+      await box.fill('typed while offline');
+      await box.press('Enter');
+      await assert.doesNotReject(
+        messages(alice).locator('.msg--pending').getByText('typed while offline').waitFor(),
+      );
+
+      server = await restarted;
+      const helper = await helperPerson();
+      await helper.socket.say({ roomId: generalId }, 'sent during the reconnect');
+
+      for (const page of [alice, bob]) {
+        await assert.doesNotReject(confirmed(page, 'typed while offline').waitFor({ timeout: 15_000 }));
+        await assert.doesNotReject(confirmed(page, 'sent during the reconnect').waitFor({ timeout: 15_000 }));
+      }
+      await assert.doesNotReject(banner.waitFor({ state: 'hidden' }));
+      for (const page of [alice, bob]) {
+        assert.equal(await confirmed(page, 'typed while offline').count(), 1);
+        assert.equal(await confirmed(page, 'sent during the reconnect').count(), 1);
+        assert.equal(await messages(page).locator('.msg--pending').count(), 0);
+      }
+    },
+  );
+
+  e2e('creating a room from the lobby form lands in the new room; a taken name is refused', async () => {
+    await alice.goto('/');
+    const name = alice.getByRole('textbox', { name: 'Room name' });
+    await name.fill('general');
+    await alice.getByRole('button', { name: 'Create room' }).click();
+    await assert.doesNotReject(alice.getByRole('alert').getByText('A room with that name exists.').waitFor());
+
+    await name.fill(`Book club ${suffix}`);
+    await alice.getByRole('button', { name: 'Create room' }).click();
+    await alice.waitForURL(/\/rooms\/\d+$/);
+    await assert.doesNotReject(
+      alice.getByRole('heading', { level: 1, name: `Book club ${suffix}` }).waitFor(),
+    );
+    const current = alice.getByRole('navigation', { name: 'Rooms' }).locator('[aria-current="page"]');
+    assert.match((await current.textContent()) ?? '', new RegExp(`Book club ${suffix}`));
+    // Bob's sidebar learns about the new room without a reload.
+    await assert.doesNotReject(
+      bob
+        .getByRole('navigation', { name: 'Rooms' })
+        .getByRole('link', { name: `Book club ${suffix}` })
+        .waitFor(),
+    );
+  });
+
+  e2e('a private conversation shows unread badges, typing, and when the message was read', async () => {
+    await bob.goto(`/rooms/${generalId}`);
+    await alice.goto('/');
+    await alice.getByRole('navigation', { name: 'People' }).getByRole('link', { name: bobName }).click();
+    await alice.waitForURL(/\/dm\/\d+$/);
+    assert.equal(await alice.title(), `${bobName} · Natter`);
+    await send(alice, 'Psst, a private hello');
+    await assert.doesNotReject(messages(alice).getByText('Delivered').waitFor());
+
+    // Bob, in General, sees a badge on Alice's name, opens the conversation and reads it.
+    const aliceLink = bob.getByRole('navigation', { name: 'People' }).getByRole('link', { name: aliceName });
+    await assert.doesNotReject(aliceLink.getByText('1 unread', { exact: true }).waitFor());
+    await aliceLink.click();
+    await bob.waitForURL(/\/dm\/\d+$/);
+    await assert.doesNotReject(confirmed(bob, 'Psst, a private hello').waitFor());
+    await assert.doesNotReject(messages(alice).getByText('Read', { exact: true }).waitFor());
+
+    await bob.getByRole('textbox', { name: 'Message' }).pressSequentially('typing a reply');
+    await assert.doesNotReject(alice.getByText(`${bobName} is typing…`).waitFor());
+    await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await assert.doesNotReject(confirmed(alice, 'typing a reply').waitFor());
+    await assert.doesNotReject(alice.getByText(`${bobName} is typing…`).waitFor({ state: 'hidden' }));
+    // Private messages never show up in a room.
+    await bob.goto(`/rooms/${generalId}`);
+    assert.equal(await messages(bob).getByText('Psst, a private hello').count(), 0);
+  });
+
+  e2e(
+    'the login, sign-up, lobby, room and private pages have no serious accessibility problems',
+    async () => {
+      const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+      const bobCookies = await bob.context().cookies();
+      const problems: string[] = [];
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const visitor = await newPage(`axe-${colorScheme}`, { colorScheme });
+        const member = await newPage(`axe-member-${colorScheme}`, { colorScheme });
+        await member.context().addCookies(bobCookies);
+        const visits: [Page, string][] = [
+          [visitor, '/login'],
+          [visitor, '/register'],
+          [member, '/'],
+          [member, `/rooms/${generalId}`],
+          [member, `/dm/${aliceId}`],
+        ];
+        for (const [page, url] of visits) {
+          await page.goto(url);
+          if (url.startsWith('/rooms/')) await confirmed(page, 'typed while offline').waitFor();
+          if (url.startsWith('/dm/')) await confirmed(page, 'typing a reply').waitFor();
+          // Evaluated through the debugging protocol, so the page's CSP does not apply to axe itself.
+          await page.evaluate(axeSource);
+          const { passes, violations } = await page.evaluate(async () => {
+            const axe = (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
+            const result = await axe.run();
+            return {
+              passes: result.passes.length,
+              violations: result.violations
+                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                .map(
+                  (v) =>
+                    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+                ),
+            };
+          });
+          assert.ok(passes > 10, `axe ran its checks on ${url}`);
+          for (const v of violations) problems.push(`${colorScheme} ${url}: ${v}`);
+        }
+        await visitor.context().close();
+        await member.context().close();
+        contexts.splice(contexts.indexOf(visitor.context()), 1);
+        contexts.splice(contexts.indexOf(member.context()), 1);
+      }
+      if (problems.length > 0) console.error(problems.join('\n'));
+      assert.deepEqual(problems, []);
+    },
+  );
+
+  e2e('logging out returns to the login page, in every tab of that session', async () => {
+    const otherTab = await alice.context().newPage();
+    watch(otherTab, 'alice tab 2');
+    await otherTab.goto(`/rooms/${generalId}`);
+    await assert.doesNotReject(confirmed(otherTab, 'typed while offline').waitFor());
+    await alice.goto('/');
+    await alice.getByRole('button', { name: 'Log out' }).click();
+    await alice.waitForURL((url) => url.pathname === '/login');
+    // The server closes the other tab's socket (4001); that tab goes to the login page too.
+    await otherTab.waitForURL((url) => url.pathname === '/login');
+    await alice.goto('/');
+    assert.equal(new URL(alice.url()).pathname, '/login');
+    // Bob is still signed in.
+    await bob.reload();
+    assert.notEqual(new URL(bob.url()).pathname, '/login');
+  });
+}
+
+interface AxeResults {
+  passes: unknown[];
+  violations: { id: string; impact?: string | null; help: string; nodes: { target: string[] }[] }[];
+}
