@@ -50,6 +50,8 @@ const config: ConfigInput = {
   MAX_UPLOAD_BYTES: 10485760,
   // Total bytes of files each user may keep.
   UPLOAD_QUOTA_BYTES: 524288000,
+  // A client must send its request headers (also for a WebSocket upgrade) within this time.
+  HTTP_HEADERS_TIMEOUT_MS: 20000,
   // How long a user still counts as online after closing their last tab (page changes).
   PRESENCE_GRACE_MS: 5000,
   // How long SIGTERM waits for in-flight work before exiting, in milliseconds.

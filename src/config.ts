@@ -38,6 +38,7 @@ export const configSchema = z.object({
   UPLOAD_DIR: z.string().min(1).optional(),
   MAX_UPLOAD_BYTES: positiveInt(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
   UPLOAD_QUOTA_BYTES: positiveInt(1024, Number.MAX_SAFE_INTEGER).default(500 * 1024 * 1024),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(1_000, 300_000).default(20_000),
   PRESENCE_GRACE_MS: positiveInt(0, 60_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(100, 60_000).default(8_000),
 });

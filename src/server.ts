@@ -103,10 +103,16 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       pagesRoutes({ users, rooms, messages, conversations, readState, presence: hub, historyPageSize: 50 }),
     ],
   });
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
   // Slow or idle clients cannot hold connections open: headers must arrive promptly.
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 120_000;
+  const server = createServer(
+    {
+      maxHeaderSize: 16 * 1024,
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: Math.max(120_000, config.HTTP_HEADERS_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(5_000, config.HTTP_HEADERS_TIMEOUT_MS / 2),
+    },
+    app,
+  );
   const gateway = attachGateway({
     server,
     sessionFor: cookies.forUpgrade,
