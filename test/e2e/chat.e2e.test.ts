@@ -1,125 +1,25 @@
 // End-to-end: real Chromium against a real in-process Natter. Two browser contexts are two people.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
-import { type ChatSocket, HttpClient } from '../helpers/client.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const DESKTOP = { width: 1280, height: 800 };
-const PASSWORD = `e2e password ${randomUUID()}`;
-const RESULTS_DIR = path.resolve('test-results');
+import type { Page } from 'playwright-core';
+import { HttpClient } from '../helpers/client.js';
+import { confirmed, messages, PASSWORD, send, suite } from './support.js';
 
 const suffix = randomUUID().slice(0, 6);
 const aliceName = `alice_${suffix}`;
 const bobName = `bob_${suffix}`;
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageProblems: string[] = [];
-/** HTTP + ws clients of extra people the tests use to make things happen. */
-const helpers: { http: HttpClient; socket?: ChatSocket }[] = [];
 
 let alice: Page;
 let bob: Page;
 let generalId = 0;
 let aliceId = 0;
 
-function watch(page: Page, who: string): void {
-  page.on('pageerror', (err) => pageProblems.push(`${who}: uncaught ${err.message}`));
-  page.on('console', (msg) => {
-    // CSP violations are bugs in the front end; network errors during a restart are not.
-    if (msg.type() === 'error' && /Refused to|Content Security Policy/i.test(msg.text())) {
-      pageProblems.push(`${who}: ${msg.text()}`);
-    }
-  });
-}
-
-async function newPage(who: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, ...options });
-  context.setDefaultTimeout(10_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  watch(page, who);
-  return page;
-}
-
-/** Runs a test body; on failure saves a screenshot of every open page into test-results/. */
-async function withScreenshots(name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-    assert.deepEqual(pageProblems, [], 'the pages logged errors');
-  } catch (err) {
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const slug = name
-      .replace(/[^a-z0-9]+/gi, '-')
-      .toLowerCase()
-      .slice(0, 60);
-    let i = 0;
-    for (const context of contexts) {
-      for (const page of context.pages()) {
-        const file = path.join(RESULTS_DIR, `${slug}-${++i}.png`);
-        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-        console.error(`screenshot: ${file}`);
-      }
-    }
-    pageProblems.length = 0;
-    throw err;
-  }
-}
-
-function e2e(name: string, body: () => Promise<void>): void {
-  test(name, () => withScreenshots(name, body));
-}
-
-/** A person who is not in a browser: signs up over HTTP and talks over a raw socket. */
-async function helperPerson(): Promise<{ http: HttpClient; socket: ChatSocket }> {
-  const http = new HttpClient(server.url);
-  await http.register(`helper_${randomUUID().slice(0, 8)}`, PASSWORD);
-  const socket = await http.socket(server.wsUrl, { origin: server.url });
-  const person = { http, socket };
-  helpers.push(person);
-  return person;
-}
-
-function messages(page: Page) {
-  return page.getByRole('log', { name: 'Messages' });
-}
-
-/** The confirmed (not pending) message with exactly this text. */
-function confirmed(page: Page, text: string) {
-  return messages(page)
-    .locator('.msg:not(.msg--pending)')
-    .filter({ has: page.getByText(text, { exact: true }) });
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-  await assert.doesNotReject(confirmed(page, text).waitFor());
-}
+// Bob has an account already; he will use the login form.
+const declared = suite({
+  setup: (h) => new HttpClient(h.server.url).register(bobName, PASSWORD).then(() => {}),
+});
 
 async function openGeneral(page: Page): Promise<void> {
   await page.goto('/');
@@ -129,29 +29,10 @@ async function openGeneral(page: Page): Promise<void> {
   generalId = Number(new URL(page.url()).pathname.split('/').pop());
 }
 
-if (!existsSync(CHROMIUM)) {
-  if (process.env.CI) {
-    test('Chromium is installed for the browser tests', () => {
-      assert.fail(`${CHROMIUM} is missing; CI must run the browser tests`);
-    });
-  } else {
-    test('browser tests', {
-      skip: `${CHROMIUM} not found; browser tests skipped (set CI to fail instead)`,
-    }, () => {});
-  }
-} else {
-  before(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-    // Bob has an account already; he will use the login form.
-    await new HttpClient(server.url).register(bobName, PASSWORD);
-  });
-
-  after(async () => {
-    for (const person of helpers) await person.socket?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+if (declared) {
+  const { h, e2e } = declared;
+  const newPage = h.newPage.bind(h);
+  const helperPerson = () => h.helperPerson();
 
   e2e('signing up with a taken username shows the server message in an alert', async () => {
     alice = await newPage('alice');
@@ -300,7 +181,7 @@ if (!existsSync(CHROMIUM)) {
     async () => {
       await alice.goto(`/rooms/${generalId}`);
       await assert.doesNotReject(alice.locator('#online-count').getByText('2', { exact: true }).waitFor());
-      const restarted = server.restart();
+      const restarted = h.server.restart();
       const banner = alice.getByRole('status').filter({ hasText: 'Reconnecting' });
       await assert.doesNotReject(banner.waitFor());
 
@@ -311,7 +192,7 @@ if (!existsSync(CHROMIUM)) {
         messages(alice).locator('.msg--pending').getByText('typed while offline').waitFor(),
       );
 
-      server = await restarted;
+      h.server = await restarted;
       const helper = await helperPerson();
       await helper.socket.say({ roomId: generalId }, 'sent during the reconnect');
 
@@ -418,10 +299,8 @@ if (!existsSync(CHROMIUM)) {
           assert.ok(passes > 10, `axe ran its checks on ${url}`);
           for (const v of violations) problems.push(`${colorScheme} ${url}: ${v}`);
         }
-        await visitor.context().close();
-        await member.context().close();
-        contexts.splice(contexts.indexOf(visitor.context()), 1);
-        contexts.splice(contexts.indexOf(member.context()), 1);
+        await h.closeContext(visitor.context());
+        await h.closeContext(member.context());
       }
       if (problems.length > 0) console.error(problems.join('\n'));
       assert.deepEqual(problems, []);
@@ -430,7 +309,7 @@ if (!existsSync(CHROMIUM)) {
 
   e2e('logging out returns to the login page, in every tab of that session', async () => {
     const otherTab = await alice.context().newPage();
-    watch(otherTab, 'alice tab 2');
+    h.watch(otherTab, 'alice tab 2');
     await otherTab.goto(`/rooms/${generalId}`);
     await assert.doesNotReject(confirmed(otherTab, 'typed while offline').waitFor());
     await alice.goto('/');

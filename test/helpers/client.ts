@@ -118,32 +118,50 @@ export class ChatSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** Resolves with the first frame (already received or next) that matches; fails after a timeout. */
+  /** Resolves with the first frame of a type (already received or next) that matches; fails after a timeout. */
   next<T extends ServerFrame['type']>(
     type: T,
     match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
     timeoutMs = 5000,
   ): Promise<Extract<ServerFrame, { type: T }>> {
     const test = (f: ServerFrame) => f.type === type && match(f as Extract<ServerFrame, { type: T }>);
+    return this.waitFor(test, timeoutMs, `${type} frame`) as Promise<Extract<ServerFrame, { type: T }>>;
+  }
+
+  /** Takes the first frame (already received or next) that matches; fails after a timeout. */
+  waitFor(test: (f: ServerFrame) => boolean, timeoutMs: number, what: string): Promise<ServerFrame> {
     const seen = this.frames.find(test);
     if (seen) {
       this.frames.splice(this.frames.indexOf(seen), 1);
-      return Promise.resolve(seen as Extract<ServerFrame, { type: T }>);
+      return Promise.resolve(seen);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({
+      const waiter = {
         match: test,
-        resolve: (f) => {
+        resolve: (f: ServerFrame) => {
           clearTimeout(timer);
           this.frames.splice(this.frames.indexOf(f), 1);
-          resolve(f as Extract<ServerFrame, { type: T }>);
+          resolve(f);
         },
-      });
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
-  /** Sends a message and waits for its ack. */
+  /** The ack or the error frame that answers the send with this clientId. */
+  outcome(clientId: string, timeoutMs = 5000) {
+    return this.waitFor(
+      (f) => (f.type === 'ack' || f.type === 'error') && f.clientId === clientId,
+      timeoutMs,
+      `answer to ${clientId}`,
+    ) as Promise<Extract<ServerFrame, { type: 'ack' | 'error' }>>;
+  }
+
+  /** Sends a message and waits for its ack; an error frame for it fails at once with its code. */
   async say(
     target: { roomId: number } | { toUserId: number },
     text: string,
@@ -151,8 +169,9 @@ export class ChatSocket {
     timeoutMs = 5000,
   ) {
     this.send({ type: 'send', clientId, text, ...target });
-    const ack = await this.next('ack', (f) => f.clientId === clientId, timeoutMs);
-    return ack.message;
+    const reply = await this.outcome(clientId, timeoutMs);
+    if (reply.type === 'error') throw new Error(`send refused: ${reply.code}: ${reply.message}`);
+    return reply.message;
   }
 
   async subscribe(roomId: number) {

@@ -46,10 +46,7 @@ describe('images, files and emoji', () => {
       attachmentId,
       ...(text ? { text } : {}),
     });
-    const reply = await Promise.race([
-      socket.next('ack', (f) => f.clientId === `c-${attachmentId}`),
-      socket.next('error', (f) => f.clientId === `c-${attachmentId}`),
-    ]);
+    const reply = await socket.outcome(`c-${attachmentId}`);
     await socket.close();
     return reply;
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -26,18 +26,23 @@ function newer(version: string, minimum: string): boolean {
   return true;
 }
 
-/** Every installed copy of a package (`npm ls` sees nested ones too). */
-function installedVersions(name: string): string[] {
-  const out = execFileSync('npm', ['ls', name, '--all', '--json'], { cwd: ROOT, encoding: 'utf8' });
-  const versions = new Set<string>();
-  const walk = (deps: Record<string, { version?: string; dependencies?: object }> | undefined) => {
-    for (const [dep, info] of Object.entries(deps ?? {})) {
-      if (dep === name && info.version) versions.add(info.version);
-      walk(info.dependencies as never);
-    }
-  };
-  walk((JSON.parse(out) as { dependencies?: never }).dependencies);
-  return [...versions];
+/** Every installed copy of a package, nested ones included. */
+function installedVersions(
+  name: string,
+  dir = path.join(ROOT, 'node_modules'),
+  found = new Set<string>(),
+): string[] {
+  if (!existsSync(dir)) return [...found];
+  const manifest = path.join(dir, name, 'package.json');
+  if (existsSync(manifest))
+    found.add((JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version);
+  for (const entry of readdirSync(dir)) {
+    const packages = entry.startsWith('@')
+      ? readdirSync(path.join(dir, entry)).map((p) => path.join(entry, p))
+      : [entry];
+    for (const pkg of packages) installedVersions(name, path.join(dir, pkg, 'node_modules'), found);
+  }
+  return [...found];
 }
 
 describe('dependencies', () => {

@@ -89,7 +89,7 @@ describe('hostile input', () => {
     await alice.post('/api/rooms', { name: `${'a '.repeat(30)}\u0000` });
     await alice.post('/api/register', { username: `${'a'.repeat(5000)}!`, password: 'x'.repeat(60) });
     const socket = await alice.socket(server.wsUrl);
-    await socket.say({ roomId: 1 }, `${':a'.repeat(1900)} ${'http://'.repeat(200)}`);
+    await socket.say({ roomId: 1 }, `${':a'.repeat(1500)} ${'http://'.repeat(100)}`);
     await socket.close();
     assert.ok(performance.now() - started < 2000, `${Math.round(performance.now() - started)} ms`);
     await assertStillHealthy(server);

@@ -1,0 +1,112 @@
+// Never lose a message: offline typing, reconnect with catch-up, re-sending pending messages
+// exactly once, automatic retry after RATE_LIMITED, and catching up after a 1013 close.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { confirmed, messages, openRoom, type Person, send, suite } from './support.js';
+
+// Tight message limits (per person) so the rate-limit test can trip them.
+const declared = suite({ settings: { MESSAGES_PER_SECOND: 2, MESSAGE_BURST: 3 } });
+
+async function texts(page: Page, roomId: number): Promise<string[]> {
+  const reply = await page.request.get(`/api/rooms/${roomId}/messages?limit=100`);
+  const body = (await reply.json()) as { messages: { text: string }[] };
+  return body.messages.map((m) => m.text);
+}
+
+if (declared) {
+  const { h, e2e } = declared;
+  let alice: Person;
+  let bob: Person;
+  let general = 0;
+  /** Error frames with RATE_LIMITED that reached Alice's page. */
+  let rateLimited = 0;
+
+  /** Cuts the server side of every socket of a person (the browser's socket may not notice by itself). */
+  function dropSockets(userId: number, code?: number): void {
+    for (const conn of h.server.natter.hub.all()) {
+      if (conn.user.id !== userId) continue;
+      if (code) conn.close(code, 'Test');
+      else conn.ws.terminate();
+    }
+  }
+
+  e2e('messages typed offline wait as pending and arrive exactly once, after what was missed', async () => {
+    alice = await h.person('alice');
+    bob = await h.person('bob');
+    const { rooms } = await (await alice.page.request.get('/api/rooms')).json();
+    general = rooms.find((r: { name: string }) => r.name === 'General').id;
+    alice.page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        if (String(payload).includes('"RATE_LIMITED"')) rateLimited++;
+      }),
+    );
+    await openRoom(alice.page, general);
+    await openRoom(bob.page, general);
+    await send(alice.page, 'Before the tunnel');
+
+    await alice.page.context().setOffline(true);
+    dropSockets(alice.id);
+    const banner = alice.page.getByRole('status').filter({ hasText: 'Reconnecting' });
+    await assert.doesNotReject(banner.waitFor());
+
+    const box = alice.page.getByRole('textbox', { name: 'Message' });
+    for (const text of ['Offline one', 'Offline two']) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    const pending = messages(alice.page).locator('.msg--pending');
+    await assert.doesNotReject(pending.filter({ hasText: 'Offline two' }).waitFor());
+    assert.equal(await pending.count(), 2);
+    await send(bob.page, 'Said while Alice was away');
+    // Still offline: nothing went out.
+    await alice.page.waitForTimeout(300);
+    assert.equal(await pending.count(), 2);
+    assert.equal(await confirmed(bob.page, 'Offline one').count(), 0);
+
+    await alice.page.context().setOffline(false);
+    for (const text of ['Offline one', 'Offline two']) {
+      await assert.doesNotReject(confirmed(bob.page, text).waitFor({ timeout: 15_000 }));
+    }
+    await assert.doesNotReject(confirmed(alice.page, 'Said while Alice was away').waitFor());
+    await assert.doesNotReject(banner.waitFor({ state: 'hidden' }));
+    await assert.doesNotReject(pending.first().waitFor({ state: 'detached' }));
+
+    const expected = ['Before the tunnel', 'Said while Alice was away', 'Offline one', 'Offline two'];
+    assert.deepEqual(await texts(alice.page, general), expected, 'stored once each, in order');
+    for (const page of [alice.page, bob.page]) {
+      assert.deepEqual(await messages(page).locator('.msg__text').allTextContents(), expected);
+    }
+  });
+
+  e2e(
+    'messages refused with RATE_LIMITED stay pending and are sent again by themselves, in order',
+    async () => {
+      const box = alice.page.getByRole('textbox', { name: 'Message' });
+      const burst = ['Burst 1', 'Burst 2', 'Burst 3', 'Burst 4', 'Burst 5', 'Burst 6', 'Burst 7'];
+      for (const text of burst) {
+        await box.fill(text);
+        await box.press('Enter');
+      }
+      for (const text of burst) {
+        await assert.doesNotReject(confirmed(bob.page, text).waitFor({ timeout: 20_000 }));
+      }
+      assert.ok(rateLimited > 0, 'the server refused some with RATE_LIMITED');
+      assert.equal(await messages(alice.page).locator('.msg--failed').count(), 0, 'none marked failed');
+      await assert.doesNotReject(
+        messages(alice.page).locator('.msg--pending').first().waitFor({ state: 'detached' }),
+      );
+      const stored = (await texts(alice.page, general)).filter((t) => t.startsWith('Burst'));
+      assert.deepEqual(stored, burst);
+    },
+  );
+
+  e2e('a socket closed as too slow (1013) reconnects and catches up', async () => {
+    const helper = await h.helperPerson('carol');
+    dropSockets(bob.id, 1013);
+    await helper.socket.say({ roomId: general }, 'Sent while Bob was cut off');
+    await assert.doesNotReject(
+      confirmed(bob.page, 'Sent while Bob was cut off').waitFor({ timeout: 15_000 }),
+    );
+    assert.equal(await confirmed(bob.page, 'Sent while Bob was cut off').count(), 1);
+  });
+}
