@@ -34,6 +34,8 @@ export const ROOT_DIR = path.resolve(import.meta.dirname, '..', '..');
 export interface Natter {
   server: Server;
   uploadDir: string;
+  /** Version stamp of this build's browser assets (`?v=` in asset URLs). */
+  assetVersion: string;
   db: DataSource;
   hub: Hub;
   /** Starts listening; resolves with the bound port. */
@@ -141,6 +143,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
   return {
     server,
     uploadDir: config.uploadDir,
+    assetVersion: app.locals.assetVersion as string,
     db,
     hub,
     listen: () =>

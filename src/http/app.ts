@@ -10,6 +10,7 @@ import { loadUser } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
 import { hstsWhenSecure, securityHeaders } from './security-headers.js';
+import { assetVersion, staticFiles } from './static-files.js';
 
 export interface AppDeps {
   log: Logger;
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', trustProxySetting(deps.trustProxy));
   app.set('view engine', 'ejs');
   app.set('views', path.join(deps.rootDir, 'views'));
+  app.locals.assetVersion = assetVersion(deps.rootDir);
 
   app.use(
     pinoHttp({
@@ -62,14 +64,4 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log.child({ module: 'http' })));
   return app;
-}
-
-function staticFiles(rootDir: string): Router {
-  const router = express.Router();
-  const options = { maxAge: '1h', index: false, fallthrough: true } as const;
-  router.use('/js', express.static(path.join(rootDir, 'dist/browser/public/ts'), options));
-  for (const dir of ['css', 'avatars', 'images']) {
-    router.use(`/${dir}`, express.static(path.join(rootDir, 'public', dir), options));
-  }
-  return router;
 }

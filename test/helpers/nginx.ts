@@ -60,6 +60,7 @@ export async function startNginx(upstreamPort: number): Promise<RunningNginx> {
 
   const site = (await readFile(EXAMPLE, 'utf8'))
     .replace('server 127.0.0.1:8322;', `server 127.0.0.1:${upstreamPort};`)
+    .replace('/var/cache/nginx/natter', path.join(dir, 'cache'))
     .replace(/listen \[::\]:\d+[^;]*;\n/g, '')
     .replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
     .replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`)

@@ -173,6 +173,18 @@ describe('behind nginx with TLS', { skip: missing }, () => {
     assert.equal(served.headers['x-content-type-options'], 'nosniff');
   });
 
+  test('versioned static assets are cached for a year and served from nginx’s cache', async () => {
+    const url = `/css/app.css?v=${natter.natter.assetVersion}`;
+    const first = await request('GET', url);
+    assert.equal(first.status, 200);
+    assert.match(first.headers['cache-control'] ?? '', /max-age=31536000, immutable/);
+    const second = await request('GET', url);
+    assert.equal(second.headers['x-cache-status'], 'HIT');
+    assert.equal(second.body, first.body);
+    const unversioned = await request('GET', '/css/app.css');
+    assert.equal(unversioned.headers['cache-control'], 'no-cache');
+  });
+
   test('the client address from X-Forwarded-For reaches Natter’s logs', async () => {
     const reply = await request('GET', '/healthz?from-nginx-test', { from: '127.0.0.2' });
     assert.equal(reply.status, 200);
