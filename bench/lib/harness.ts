@@ -1,0 +1,45 @@
+import type { ScenarioContext } from './scenario.js';
+import { type NatterOptions, type RunningServer, startCeiling, startNatter } from './servers.js';
+import { createStore } from './stores.js';
+
+/** Runs `work` against a Natter on a fresh database, then stops it and drops the database. */
+export async function withNatter<T>(
+  ctx: ScenarioContext,
+  label: string,
+  options: NatterOptions,
+  work: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const store = await createStore(ctx.db, label);
+  try {
+    const server = await startNatter(store, options);
+    try {
+      return await work(server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await store.drop();
+  }
+}
+
+/** Same for the ceiling server. */
+export async function withCeiling<T>(
+  ctx: ScenarioContext,
+  label: string,
+  work: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const store = await createStore(ctx.db, `${label}-ceiling`);
+  try {
+    const server = await startCeiling(store);
+    try {
+      return await work(server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await store.drop();
+  }
+}
+
+/** Setup settings: registrations are cheap (bcrypt cost 4) where logins are not what is measured. */
+export const CHEAP_ACCOUNTS = { settings: { BCRYPT_ROUNDS: '4' } };

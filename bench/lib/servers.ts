@@ -1,0 +1,132 @@
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { sleep, withDeadline } from './clock.js';
+import { spawnNode } from './generators.js';
+import { freePort, rssKb } from './proc.js';
+import type { Store } from './stores.js';
+
+const DIST_DIR = path.resolve(import.meta.dirname, '..', '..');
+const NATTER_MAIN = path.join(DIST_DIR, 'src', 'main.js');
+const CEILING_MAIN = path.join(DIST_DIR, 'bench', 'ceiling-server.js');
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Abuse limits raised to their maxima: all load comes from one address and a few users,
+ * and the bench measures capacity, not the limiters. Every other setting keeps its
+ * production default. (Unknown names are ignored by older builds.)
+ */
+const BENCH_LIMITS: Record<string, string> = {
+  LOGIN_ATTEMPTS_PER_15MIN: '10000',
+  LOGIN_ATTEMPTS_PER_IP_PER_15MIN: '100000',
+  REGISTRATIONS_PER_IP_PER_HOUR: '100000',
+  WS_MAX_CONNECTIONS_PER_USER: '100000',
+  WS_MAX_CONNECTIONS_PER_IP: '100000',
+  MESSAGES_PER_SECOND: '10000',
+  MESSAGE_BURST: '10000',
+  WS_FRAMES_PER_SECOND: '100000',
+  WS_FRAME_BURST: '100000',
+};
+
+export type ServerKind = 'natter' | 'ceiling';
+
+/** A server process under test, on 127.0.0.1. */
+export interface RunningServer {
+  kind: ServerKind;
+  pid: number;
+  port: number;
+  baseUrl: string;
+  store: Store;
+  rssKb(): number | null;
+  /** SIGTERM, then SIGKILL if it has not exited within a few seconds. */
+  stop(): Promise<void>;
+}
+
+export interface NatterOptions {
+  /** Extra settings (environment variables) on top of the bench defaults. */
+  settings?: Record<string, string>;
+  /** e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] */
+  nodeFlags?: string[];
+}
+
+/** Natter as shipped (dist/src/main.js), production settings, warn-level logs. */
+export async function startNatter(store: Store, options: NatterOptions = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ...BENCH_LIMITS,
+    ...store.natterEnv,
+    ...options.settings,
+  };
+  if (!store.mysqlUrl) delete env.DATABASE_URL;
+  const child = spawnNode(NATTER_MAIN, [], { env, nodeFlags: options.nodeFlags ?? benchNodeFlags() });
+  return waitUntilServing('natter', child, port, store);
+}
+
+/** The bare `ws` ceiling server (bench/ceiling-server.ts) on the same kind of database. */
+export async function startCeiling(store: Store): Promise<RunningServer> {
+  const port = await freePort();
+  const config = {
+    port,
+    sqlitePath: store.mysqlUrl ? undefined : store.sqlitePath,
+    mysqlUrl: store.mysqlUrl,
+  };
+  const child = spawnNode(CEILING_MAIN, [JSON.stringify(config)], { ipc: true, nodeFlags: benchNodeFlags() });
+  return waitUntilServing('ceiling', child, port, store);
+}
+
+/** How the ceiling writes a batch's frames (see ceiling-server.ts), for the printed params. */
+export function ceilingWrites(): string {
+  return process.env.BENCH_CEILING_COALESCE === '0'
+    ? 'one writev per frame'
+    : 'coalesced per socket per batch';
+}
+
+/** Flags for server processes, e.g. BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+function benchNodeFlags(): string[] {
+  return (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+}
+
+async function waitUntilServing(
+  kind: ServerKind,
+  child: ChildProcess,
+  port: number,
+  store: Store,
+): Promise<RunningServer> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${kind} exited during start (code ${child.exitCode})`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${kind} did not answer /healthz within ${START_TIMEOUT_MS} ms`);
+    }
+    const ok = await fetch(`${baseUrl}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(100);
+  }
+  const pid = child.pid!;
+  return {
+    kind,
+    pid,
+    port,
+    baseUrl,
+    store,
+    rssKb: () => rssKb(pid),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      // A server still draining a fan-out backlog is not waited for long, unless it is
+      // writing a CPU profile (which happens only on a clean exit).
+      const grace = benchNodeFlags().some((flag) => flag.startsWith('--cpu-prof')) ? 30_000 : 5_000;
+      await withDeadline(exited, grace, `${kind} shutdown`).catch(() => child.kill('SIGKILL'));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { killStartedProcesses } from './lib/generators.js';
+import type { ScenarioContext } from './lib/scenario.js';
+import { fanoutOnNatter, fanoutPlan, strip } from './scenarios/fanout.js';
+
+// CI guard against gross regressions: a short fan-out (1 sender → 200 subscribers for
+// 3 s at 1,000 msg/s, SQLite). It fails only below a third of the fan-out target
+// (333 msg/s with every message stored) or above three times the p99 target (75 ms),
+// so the noise of a shared 2-core machine does not fail it. `node dist/bench/smoke.js`
+// after `npm run build`.
+
+const MIN_MESSAGES_PER_SECOND = 1000 / 3;
+const MAX_P99_MS = 25 * 3;
+
+async function main(): Promise<number> {
+  const ctx: ScenarioContext = { db: 'sqlite', quick: true, log: (line) => console.error(`[smoke] ${line}`) };
+  const plan = { ...fanoutPlan(true, 200), durationMs: 3_000, drainMs: 5_000 };
+  const figures = await fanoutOnNatter(ctx, plan);
+  const problems: string[] = [];
+  if ((figures.messagesPerSecond ?? 0) < MIN_MESSAGES_PER_SECOND)
+    problems.push(`delivered ${figures.messagesPerSecond} msg/s < ${Math.round(MIN_MESSAGES_PER_SECOND)}`);
+  if (!figures.everyMessageStored)
+    problems.push(`stored ${figures.stored} of ${figures.sent} (acked ${figures.acked})`);
+  if (figures.latencyMs.p99 === null || figures.latencyMs.p99 > MAX_P99_MS)
+    problems.push(`p99 ${figures.latencyMs.p99} ms > ${MAX_P99_MS} ms`);
+  const subscribers = plan.leanPerRoom + plan.probeRooms.length;
+  console.log(
+    JSON.stringify({
+      scenario: 'smoke',
+      db: 'sqlite',
+      params: { subscribers, offeredRate: plan.rate, durationMs: plan.durationMs },
+      natter: strip(figures),
+      ok: problems.length === 0,
+    }),
+  );
+  for (const problem of problems) console.error(`[smoke] REGRESSION: ${problem}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    killStartedProcesses();
+    process.exit(code);
+  },
+  (err: unknown) => {
+    killStartedProcesses();
+    console.error(err);
+    process.exit(2);
+  },
+);
