@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { PublicUser, ServerFrame } from '../shared/wire.js';
 
@@ -7,6 +8,8 @@ export class Connection {
   watchingLobby = false;
   /** Heartbeat pings sent since the socket last showed it is alive. */
   missedPings = 0;
+  /** True while this turn's frames are held back, to leave in one write. */
+  corked = false;
 
   constructor(
     readonly id: string,
@@ -18,6 +21,16 @@ export class Connection {
   /** Writes an already-serialised text frame. */
   sendRaw(data: Buffer): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(data, { binary: false });
+  }
+
+  cork(): void {
+    this.corked = true;
+    this.socket()?.cork();
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.socket()?.uncork();
   }
 
   send(frame: ServerFrame): void {
@@ -38,5 +51,9 @@ export class Connection {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.close(1013, 'Too slow; reconnect to catch up');
     setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+
+  private socket(): Socket | undefined {
+    return (this.ws as unknown as { _socket?: Socket })._socket;
   }
 }

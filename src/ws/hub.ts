@@ -23,6 +23,7 @@ export class Hub
   // Users whose last socket closed moments ago: still online, so that moving between
   // pages (close, then reopen) does not flicker their presence.
   private readonly leaving = new Map<number, NodeJS.Timeout>();
+  private readonly corked: Connection[] = [];
 
   constructor(
     private readonly maxBufferedBytes: number,
@@ -141,12 +142,28 @@ export class Hub
     }
   }
 
+  /**
+   * Frames written in one event-loop turn leave together: the socket is corked at its
+   * first frame and uncorked once at the end of the turn, so a burst of messages costs
+   * each recipient one system call instead of one per frame.
+   */
   private write(conn: Connection, data: Buffer): void {
+    if (!conn.corked) {
+      if (this.corked.length === 0) setImmediate(this.flush);
+      conn.cork();
+      this.corked.push(conn);
+    }
     conn.sendRaw(data);
-    // A reader that stopped reading is dropped rather than buffered without end; it
-    // catches up from history when it returns.
-    if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();
   }
+
+  private readonly flush = (): void => {
+    for (const conn of this.corked.splice(0)) {
+      conn.uncork();
+      // A reader that stopped reading is dropped rather than buffered without end; it
+      // catches up from history when it returns.
+      if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();
+    }
+  };
 
   private presenceFrame(roomId: number): ServerFrame {
     const online = [...(this.members.get(roomId)?.values() ?? [])].map((m) => m.user);

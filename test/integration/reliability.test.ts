@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { WireMessage } from '../../src/shared/wire.js';
 import { type ChatSocket, HttpClient } from '../helpers/client.js';
 import { createMysqlDatabase, testDialect } from '../helpers/database.js';
+import { mariadbControl, startMariadb, stopMariadb } from '../helpers/mariadb-control.js';
 import { processStorage, spawnNatter } from '../helpers/process.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -276,6 +277,68 @@ describe('database outage', () => {
         throw err;
       });
       await proxy.cut();
+      await database.drop();
+    }
+  });
+});
+
+describe('MariaDB stopped and started again', () => {
+  const skip =
+    testDialect() !== 'mysql'
+      ? 'runs in the MySQL pass'
+      : mariadbControl
+        ? false
+        : 'stops the local MariaDB; only .ci/run allows it (NATTER_TEST_CONTROL_MARIADB=1)';
+
+  test('mid-stream: no false acks while it is down, every acked message stored once, recovery without restart', {
+    skip,
+  }, async () => {
+    const database = await createMysqlDatabase();
+    const server = await startServer({ settings: { DATABASE_URL: database.url } });
+    try {
+      const alice = new HttpClient(server.url);
+      await alice.register('alice', 'alice password');
+      const socket = await alice.socket(server.wsUrl);
+      const acked = new Map<string, number>();
+      const refused: string[] = [];
+      let running = true;
+      const stream = (async () => {
+        for (let i = 0; running && i < 100_000; i++) {
+          const clientId = `m-${i}`;
+          socket.send({ type: 'send', clientId, roomId: 1, text: `message ${i}` });
+          const reply = await socket.outcome(clientId, 20_000);
+          if (reply.type === 'ack') acked.set(clientId, reply.message.id);
+          else refused.push(reply.code);
+          await sleep(reply.type === 'ack' ? 5 : 200);
+        }
+      })();
+      while (acked.size < 20) await sleep(10);
+      await stopMariadb();
+      const beforeOutage = acked.size;
+      while (refused.length < 3) await sleep(50);
+      assert.equal((await alice.get('/healthz')).status, 503);
+      await startMariadb();
+      const resumed = acked.size;
+      for (let i = 0; i < 200 && acked.size < resumed + 10; i++) await sleep(100);
+      running = false;
+      await stream;
+      await socket.close();
+
+      assert.ok(
+        refused.every((code) => code === 'UNAVAILABLE'),
+        `refusals: ${[...new Set(refused)]}`,
+      );
+      assert.ok(acked.size >= resumed + 10, 'sending works again without a restart');
+      assert.ok(beforeOutage >= 20);
+      const stored = await allMessages(alice);
+      for (const [clientId, id] of acked) {
+        const copies = stored.filter((m) => m.clientId === clientId);
+        assert.equal(copies.length, 1, `${clientId} stored once`);
+        assert.equal(copies[0]!.id, id);
+      }
+      assert.equal((await alice.get('/healthz')).status, 200);
+    } finally {
+      await server.stop({ allowErrors: true });
       await database.drop();
     }
   });

@@ -102,13 +102,14 @@ describe('hub', () => {
     ]);
   });
 
-  test('a socket that stops reading is closed with 1013 instead of buffering without end', () => {
+  test('a socket that stops reading is closed with 1013 instead of buffering without end', async () => {
     const hub = new Hub(1000);
     const slow = connect(hub, alice, 5000);
     const fine = connect(hub, bob);
     hub.subscribe(slow.conn, 1);
     hub.subscribe(fine.conn, 1);
     hub.toRoom(1, { type: 'pong' });
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(slow.closes[0], 1013);
     assert.deepEqual(fine.closes, []);
   });
