@@ -2,9 +2,9 @@
 
 export type ApiResult<T> =
   | { ok: true; status: number; data: T }
-  | { ok: false; status: number; code: string; message: string };
+  | { ok: false; status: number; code: string; message: string; retryAfterSeconds?: number };
 
-const OFFLINE_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
+export const OFFLINE_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
 
 export async function api<T>(
   method: string,
@@ -37,11 +37,22 @@ export async function api<T>(
     }
   }
   if (res.ok) return { ok: true, status: res.status, data: json as T };
+  return failure(res.status, json, res.headers.get('retry-after'));
+}
+
+/** The failed-result shape from a status, a parsed body (`{"error":{code,message}}`) and Retry-After. */
+export function failure(
+  status: number,
+  json: unknown,
+  retryAfter: string | null = null,
+): Extract<ApiResult<never>, { ok: false }> {
   const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const seconds = retryAfter !== null && /^\d{1,6}$/.test(retryAfter) ? Number(retryAfter) : undefined;
   return {
     ok: false,
-    status: res.status,
-    code: typeof error?.code === 'string' ? error.code : `HTTP_${res.status}`,
-    message: typeof error?.message === 'string' ? error.message : `Something went wrong (${res.status}).`,
+    status,
+    code: typeof error?.code === 'string' ? error.code : `HTTP_${status}`,
+    message: typeof error?.message === 'string' ? error.message : `Something went wrong (${status}).`,
+    ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }),
   };
 }

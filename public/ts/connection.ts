@@ -46,6 +46,7 @@ export class Connection {
   private pingTimer: number | undefined;
   private watchdog: number | undefined;
   private retryTimer: number | undefined;
+  private probeTimer: number | undefined;
   private stopped = false;
   private readonly url: string;
   private readonly pingEveryMs: number;
@@ -66,6 +67,14 @@ export class Connection {
 
   start(): void {
     window.addEventListener('online', () => this.reconnectNow());
+    // The browser knows the network is gone before any heartbeat does: give the socket up now,
+    // so what is typed meanwhile waits as pending and goes out on the next connection.
+    window.addEventListener('offline', () => {
+      if (this.stopped) return;
+      if (this.ws) this.drop();
+      // Tell the page even when the state stays "down": its banner says why.
+      this.handlers.onState?.(this.state);
+    });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.checkAlive();
     });
@@ -90,6 +99,20 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Checks that the open socket still answers: a ping, and if nothing at all comes back
+   * within `withinMs`, the socket is given up and a new one started (used when an ack is late).
+   */
+  probe(withinMs = 5_000): void {
+    if (!this.isOpen || this.probeTimer !== undefined) return;
+    const sentAt = Date.now();
+    this.send({ type: 'ping' });
+    this.probeTimer = window.setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.isOpen && this.lastFrameAt < sentAt) this.drop();
+    }, withinMs);
+  }
+
   stop(): void {
     this.stopped = true;
     this.clearTimers();
@@ -101,6 +124,11 @@ export class Connection {
     if (this.stopped) return;
     window.clearTimeout(this.retryTimer);
     this.setState(this.everOpened ? 'down' : 'connecting');
+    // The browser says there is no network: wait for its "online" event (and look again now and then).
+    if (navigator.onLine === false) {
+      this.retryTimer = window.setTimeout(() => this.connect(), this.maxDelayMs);
+      return;
+    }
     let ws: WebSocket;
     try {
       ws = new WebSocket(this.url);
@@ -215,6 +243,8 @@ export class Connection {
   private clearTimers(): void {
     window.clearInterval(this.pingTimer);
     window.clearInterval(this.watchdog);
+    window.clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
   }
 
   private setState(state: ConnectionState): void {

@@ -1,7 +1,11 @@
 // A conversation page (a room or a private conversation): live messages over the
-// socket, the composer, history, read marks, typing, and delivery receipts.
+// socket, the composer (text, files, emoji), history, read marks, typing, and delivery
+// receipts. Nothing typed is lost: messages wait as pending until the server acks them,
+// and are re-sent with the same client id after a reconnect.
 
 import type {
+  Attachment,
+  ClientFrame,
   HistoryPage,
   PublicUser,
   Receipts,
@@ -10,11 +14,15 @@ import type {
   WireMessage,
 } from '../../src/shared/wire.js';
 import { api } from './api.js';
+import { Attacher } from './attach.js';
 import { Connection, type ConnectionState } from './connection.js';
 import { bootData, byId } from './dom.js';
+import { EmojiPicker, ShortcodeSuggest } from './emoji-picker.js';
 import { codePoints } from './format.js';
+import { initLightbox } from './lightbox.js';
 import { memberItem } from './render.js';
 import { type ConversationKey, goToLogin, Shell } from './shell.js';
+import { StatusBanner } from './status-banner.js';
 import { Timeline } from './timeline.js';
 
 interface Boot {
@@ -29,7 +37,12 @@ interface Boot {
 
 const MAX_LENGTH = 4000;
 const WARN_AT = 3500;
-const ACK_TIMEOUT_MS = 20_000;
+/** No ack this long after a send: check that the socket still answers (a dead one is replaced). */
+const ACK_PROBE_MS = 8_000;
+/** Still no ack although the socket answers: the message is marked failed, with "Retry". */
+const ACK_FAIL_MS = 25_000;
+/** Send errors worth retrying by themselves, with the same client id. */
+const RETRYABLE = new Set(['RATE_LIMITED', 'UNAVAILABLE']);
 const CATCH_UP_PAGE = 100;
 const HISTORY_PAGE = 50;
 const TYPING_EVERY_MS = 3000;
@@ -59,6 +72,10 @@ export class ConversationPage {
   private readonly timeline: Timeline;
   private readonly connection: Connection;
   private readonly ackTimers = new Map<string, number>();
+  /** After RATE_LIMITED or UNAVAILABLE the whole outbox waits, then goes out again in order. */
+  private pausedUntil = 0;
+  private pauseRound = 0;
+  private flushTimer: number | undefined;
   /** Client ids already sent over the current socket (a resend after reconnect skips them). */
   private readonly sentOnSocket = new Set<string>();
   private readonly log = byId('log');
@@ -66,12 +83,14 @@ export class ConversationPage {
   private readonly startNote = byId('log-start');
   private readonly input = byId<HTMLTextAreaElement>('composer-input');
   private readonly composerError = byId('composer-error');
-  private readonly banner = byId('conn-banner');
+  private readonly banner = new StatusBanner(byId('conn-banner'));
   private readonly typingLine = byId('typing');
   private readonly typers = new Map<number, { user: PublicUser; until: number }>();
   private typingTimer: number | undefined;
   private lastTypingSent = 0;
   private catchingUp = false;
+  /** Every message up to this id is shown (history is contiguous up to here): catch-up starts after it. */
+  private syncedUpTo = 0;
   private buffered: WireMessage[] = [];
   private syncRun = 0;
   private loadingHistory = false;
@@ -81,7 +100,6 @@ export class ConversationPage {
   private dividerActive = false;
   private receipts: Receipts | null;
   private unseen = 0;
-  private readonly baseTitle = document.title;
 
   constructor() {
     this.hasMore = this.boot.hasMore;
@@ -92,8 +110,9 @@ export class ConversationPage {
       this.me,
       { lastReadId: this.boot.lastReadId },
     );
+    this.syncedUpTo = this.timeline.highestId;
     this.connection = new Connection({
-      onOpen: () => void this.onOpen(),
+      onOpen: (reconnected) => void this.onOpen(reconnected),
       onFrame: (frame) => this.onFrame(frame),
       onState: (state) => this.onState(state),
       onLoggedOut: goToLogin,
@@ -101,7 +120,24 @@ export class ConversationPage {
   }
 
   start(): void {
+    // The autocomplete first: while it is open, Enter picks a shortcode instead of sending.
+    new ShortcodeSuggest(this.input, byId('shortcode-suggest'));
     this.initComposer();
+    new EmojiPicker(byId<HTMLButtonElement>('emoji-button'), byId('emoji-picker'), this.input);
+    new Attacher(
+      {
+        button: byId<HTMLButtonElement>('attach-button'),
+        input: byId<HTMLInputElement>('attach-input'),
+        list: byId('uploads'),
+        dropTarget: byId('main'),
+        dropZone: byId('drop-zone'),
+        textarea: this.input,
+        errorBox: this.composerError,
+      },
+      (attachment) => this.sendAttachment(attachment),
+      goToLogin,
+    );
+    initLightbox(byId('log-list'));
     this.loadMore.addEventListener('click', () => void this.loadOlder());
     this.showReceipt();
     document.addEventListener('visibilitychange', () => {
@@ -111,19 +147,19 @@ export class ConversationPage {
     });
     window.addEventListener('focus', () => this.markRead());
     this.log.addEventListener('scroll', () => this.markRead(), { passive: true });
-    window.setTimeout(() => {
-      if (!this.connection.isOpen && this.banner.textContent === '') this.banner.textContent = 'Connecting…';
-    }, 1500);
     this.connection.start();
   }
 
   // ---------- socket ----------
 
-  private async onOpen(): Promise<void> {
+  /** Subscribe, fetch what was missed, then re-send what is still pending (same client ids). */
+  private async onOpen(reconnected: boolean): Promise<void> {
     this.sentOnSocket.clear();
     if (this.roomId !== null) this.connection.send({ type: 'subscribe', roomId: this.roomId });
     this.connection.send({ type: 'subscribeLobby' });
+    if (reconnected) void this.shell.resync();
     await this.catchUp();
+    if (!this.connection.isOpen) return;
     for (const clientId of this.timeline.pendingIds()) {
       if (!this.sentOnSocket.has(clientId)) this.transmit(clientId);
     }
@@ -131,8 +167,7 @@ export class ConversationPage {
   }
 
   private onState(state: ConnectionState): void {
-    if (state === 'open') this.banner.textContent = '';
-    else if (state === 'down') this.banner.textContent = 'Reconnecting…';
+    this.banner.update(state);
     if (state !== 'open') {
       for (const timer of this.ackTimers.values()) window.clearTimeout(timer);
       this.ackTimers.clear();
@@ -151,8 +186,9 @@ export class ConversationPage {
 
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'message' && this.belongs(frame.message)) {
+      this.shell.seen(frame.message);
       if (this.catchingUp) this.buffered.push(frame.message);
-      else this.showNew([frame.message]);
+      else this.showLive([frame.message]);
       return;
     }
     this.shell.handle(frame);
@@ -160,8 +196,12 @@ export class ConversationPage {
       case 'ack':
         if (!this.belongs(frame.message)) return;
         this.clearAckTimer(frame.clientId);
+        this.pauseRound = 0;
+        // (An ack does not move `syncedUpTo`: a message just below it might still be on its way.)
         this.timeline.add([frame.message]);
         this.showReceipt();
+        // Writing in a conversation means having read it up to there.
+        this.markRead();
         return;
       case 'presence':
         if (frame.roomId === this.roomId) this.showPresence(frame.online);
@@ -188,7 +228,8 @@ export class ConversationPage {
         if (frame.clientId && this.timeline.hasPending(frame.clientId)) {
           this.clearAckTimer(frame.clientId);
           const clientId = frame.clientId;
-          this.timeline.markFailed(clientId, frame.message, () => this.retry(clientId));
+          if (RETRYABLE.has(frame.code)) this.pauseOutbox();
+          else this.timeline.markFailed(clientId, frame.message, () => this.retry(clientId));
         } else {
           this.composerError.textContent = frame.message;
         }
@@ -216,16 +257,22 @@ export class ConversationPage {
     this.markRead();
   }
 
+  /** Live messages (not history): they also move the point up to which history is complete. */
+  private showLive(messages: WireMessage[]): void {
+    for (const m of messages) this.syncedUpTo = Math.max(this.syncedUpTo, m.id);
+    this.showNew(messages);
+  }
+
   private setUnseen(n: number): void {
     this.unseen = n;
-    document.title = n > 0 ? `(${n}) ${this.baseTitle}` : this.baseTitle;
+    this.shell.setUnseenHere(n);
   }
 
   /** Tells the server (and so our other tabs) how far we have read, when the newest message is in view. */
   private markRead(): void {
     if (document.visibilityState !== 'visible' || !this.connection.isOpen) return;
     const newest = this.timeline.highestId;
-    if (newest <= this.readSent || !this.timeline.isAtBottom()) return;
+    if (newest <= 0 || newest <= this.readSent || !this.timeline.isAtBottom()) return;
     if (!this.connection.send({ type: 'read', messageId: newest, ...this.target })) return;
     this.readSent = newest;
     this.dividerActive = false;
@@ -239,26 +286,37 @@ export class ConversationPage {
     const run = ++this.syncRun;
     this.catchingUp = true;
     this.buffered = [];
+    let complete = false;
     try {
       if (this.timeline.isEmpty) {
         const page = await this.fetchPage(`limit=${HISTORY_PAGE}`, run);
         if (!page) return;
         this.showNew(page.messages);
-        if (this.timeline.isEmpty) return;
+        this.syncedUpTo = Math.max(this.syncedUpTo, page.messages.at(-1)?.id ?? 0);
+        if (this.timeline.isEmpty) {
+          complete = true;
+          return;
+        }
         this.setHasMore(page.hasMore);
       }
+      // Page by page from the last message known to be contiguous, while the server has more.
       for (;;) {
-        const page = await this.fetchPage(`after=${this.timeline.highestId}&limit=${CATCH_UP_PAGE}`, run);
+        const page = await this.fetchPage(`after=${this.syncedUpTo}&limit=${CATCH_UP_PAGE}`, run);
         if (!page) return;
         this.showNew(page.messages);
-        if (!page.hasMore || page.messages.length === 0) break;
+        const last = page.messages.at(-1);
+        if (last) this.syncedUpTo = Math.max(this.syncedUpTo, last.id);
+        if (!page.hasMore || !last) break;
       }
+      complete = true;
     } finally {
       if (run === this.syncRun) {
         this.catchingUp = false;
         const held = this.buffered;
         this.buffered = [];
-        this.showNew(held);
+        // Held live messages continue the history only if it was fetched to the end.
+        if (complete) this.showLive(held);
+        else this.showNew(held);
       }
     }
   }
@@ -293,6 +351,7 @@ export class ConversationPage {
       this.submit();
     });
     this.input.addEventListener('keydown', (event) => {
+      if (event.defaultPrevented) return;
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
       event.preventDefault();
       this.submit();
@@ -329,27 +388,59 @@ export class ConversationPage {
       return;
     }
     this.composerError.textContent = '';
-    const clientId = newClientId();
-    this.timeline.addPending(clientId, text);
     this.input.value = '';
     this.input.dispatchEvent(new Event('input'));
     this.lastTypingSent = 0;
+    this.enqueue(text, null);
+  }
+
+  /** An upload is stored: send it, with what is typed in the composer (if it fits). */
+  private sendAttachment(attachment: Attachment): void {
+    let text = this.input.value.trim();
+    if (codePoints(text) > MAX_LENGTH) text = '';
+    else if (text !== '') {
+      this.input.value = '';
+      this.input.dispatchEvent(new Event('input'));
+      this.lastTypingSent = 0;
+    }
+    this.enqueue(text, attachment);
+  }
+
+  /** Shows a message as pending at once and sends it when the socket allows. */
+  private enqueue(text: string, attachment: Attachment | null): void {
+    const clientId = newClientId();
+    this.timeline.addPending(clientId, text, attachment);
     this.transmit(clientId);
   }
 
   /** Sends (or re-sends, with the same client id) a pending message; queued while the socket is down. */
   private transmit(clientId: string): void {
-    const text = this.timeline.pendingText(clientId);
-    if (text === undefined) return;
-    if (!this.connection.send({ type: 'send', clientId, text, ...this.target })) return;
+    const pending = this.timeline.pendingMessage(clientId);
+    if (!pending || Date.now() < this.pausedUntil) return;
+    const frame: ClientFrame = {
+      type: 'send',
+      clientId,
+      ...this.target,
+      ...(pending.text !== '' ? { text: pending.text } : {}),
+      ...(pending.attachment ? { attachmentId: pending.attachment.id } : {}),
+    };
+    if (!this.connection.send(frame)) return;
     this.sentOnSocket.add(clientId);
     this.clearAckTimer(clientId);
+    // A late ack first makes us check the socket (a dead one is replaced and the message re-sent);
+    // only a socket that answers but never acks gets the message marked failed.
     this.ackTimers.set(
       clientId,
       window.setTimeout(() => {
-        this.ackTimers.delete(clientId);
-        this.timeline.markFailed(clientId, 'no reply from the server.', () => this.retry(clientId));
-      }, ACK_TIMEOUT_MS),
+        this.connection.probe();
+        this.ackTimers.set(
+          clientId,
+          window.setTimeout(() => {
+            this.ackTimers.delete(clientId);
+            this.timeline.markFailed(clientId, 'no reply from the server.', () => this.retry(clientId));
+          }, ACK_FAIL_MS - ACK_PROBE_MS),
+        );
+      }, ACK_PROBE_MS),
     );
   }
 
@@ -357,6 +448,23 @@ export class ConversationPage {
     this.timeline.markPending(clientId);
     this.transmit(clientId);
     this.input.focus();
+  }
+
+  /**
+   * RATE_LIMITED or UNAVAILABLE: the messages stay pending; nothing is sent for a growing,
+   * jittered pause, then every pending message goes out again, oldest first (same client ids).
+   */
+  private pauseOutbox(): void {
+    if (Date.now() < this.pausedUntil) return;
+    const ceiling = Math.min(15_000, 1000 * 2 ** this.pauseRound);
+    this.pauseRound++;
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.pausedUntil = Date.now() + delay;
+    window.clearTimeout(this.flushTimer);
+    this.flushTimer = window.setTimeout(() => {
+      this.pausedUntil = 0;
+      for (const clientId of this.timeline.pendingIds()) this.transmit(clientId);
+    }, delay);
   }
 
   private clearAckTimer(clientId: string): void {
@@ -498,6 +606,7 @@ export function initMembersPanel(): void {
   scrim.addEventListener('click', () => setOpen(false));
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !wide.matches && shell.classList.contains('members-open')) {
+      event.preventDefault();
       setOpen(false);
       toggle.focus();
     }

@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { Connection } from './connection.js';
 import { bootData, byId } from './dom.js';
 import { goToLogin, Shell } from './shell.js';
+import { StatusBanner } from './status-banner.js';
 
 function initNewRoomForm(): void {
   const form = byId<HTMLFormElement>('new-room-form');
@@ -59,9 +60,15 @@ function init(): void {
   const { me } = bootData<{ me: PublicUser }>();
   const shell = new Shell(me);
   initNewRoomForm();
+  const banner = new StatusBanner(byId('conn-banner'));
   const connection = new Connection({
-    onOpen: () => connection.send({ type: 'subscribeLobby' }),
+    onOpen: (reconnected) => {
+      connection.send({ type: 'subscribeLobby' });
+      // Badges may have changed while the socket was down.
+      if (reconnected) void shell.resync();
+    },
     onFrame: (frame) => shell.handle(frame),
+    onState: (state) => banner.update(state),
     onLoggedOut: goToLogin,
   });
   connection.start();

@@ -26,18 +26,26 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
+/** The largest box an image preview takes (CSS px). */
+export const PREVIEW_BOX = { width: 360, height: 280 };
+
+/** The preview size of an image: its own, scaled down (never up) to fit the box; the same as message.ejs. */
+export function fitImage(width?: number, height?: number): { width: number; height: number } {
+  if (!width || !height) return { width: 320, height: 240 };
+  const scale = Math.min(1, PREVIEW_BOX.width / width, PREVIEW_BOX.height / height);
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
 /** An image preview (its box reserved from the stored size) or a download card. */
 function attachmentElement(file: Attachment | null): HTMLElement | null {
   if (!file) return null;
   if (file.image) {
+    const box = fitImage(file.width, file.height);
     return h('a', { class: 'msg__image', href: file.url, target: '_blank', rel: 'noopener noreferrer' }, [
-      h('img', {
-        src: file.url,
-        alt: file.name,
-        width: file.width || 320,
-        height: file.height || 240,
-        loading: 'lazy',
-      }),
+      h('img', { src: file.url, alt: file.name, width: box.width, height: box.height, loading: 'lazy' }),
     ]);
   }
   return h('a', { class: 'file-card', href: file.url, download: file.name }, [
@@ -79,9 +87,10 @@ export function pendingElement(
   clientId: string,
   text: string,
   createdAt: string,
+  attachment: Attachment | null = null,
 ): HTMLLIElement {
   const li = messageElement(
-    { id: 0, roomId: null, toUserId: null, from: me, text, attachment: null, clientId, createdAt },
+    { id: 0, roomId: null, toUserId: null, from: me, text, attachment, clientId, createdAt },
     false,
   );
   li.removeAttribute('id');
@@ -162,7 +171,13 @@ export function fixMessage(li: HTMLLIElement): void {
     else if (el.classList.contains('unread-divider')) unreadDivider = true;
     el = before;
   }
-  if (!sameDay) li.before(dayDivider(date));
+  // The day comes first, then the "New" line of that day.
+  if (!sameDay) {
+    const unread = li.previousElementSibling?.classList.contains('unread-divider')
+      ? li.previousElementSibling
+      : null;
+    (unread ?? li).before(dayDivider(date));
+  }
   const cont =
     sameDay &&
     !unreadDivider &&

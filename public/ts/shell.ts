@@ -1,8 +1,17 @@
-// What every signed-in page shares: log out, and the live sidebar (rooms with online
-// counts, people coming and going, unread badges).
+// What every signed-in page shares: the account menu and log out, the live sidebar (rooms
+// with online counts, people coming and going, unread badges), the unread total in the
+// page title, and notifications of messages for me in conversations I am not looking at.
 
-import type { PublicUser, RoomSummary, ServerFrame } from '../../src/shared/wire.js';
+import type {
+  PublicUser,
+  RoomSummary,
+  ServerFrame,
+  UnreadSummary,
+  WireMessage,
+} from '../../src/shared/wire.js';
+import { initAccount } from './account.js';
 import { api } from './api.js';
+import { Notifier, snippet } from './notifier.js';
 import { roomCard, roomItem, setPersonOnline, setUnread } from './render.js';
 
 export function goToLogin(): void {
@@ -40,8 +49,27 @@ function replaceKeepingFocus(list: HTMLElement, items: HTMLElement[], linkSelect
     list.querySelector<HTMLElement>(`${linkSelector}[data-room-id="${CSS.escape(roomId)}"]`)?.focus();
 }
 
+/** Characters a username can continue with (letters, marks, digits, `_`, `-`, and `.` inside). */
+const NAME_GOES_ON = /^(?:[\p{L}\p{M}\p{N}_-]|\.[\p{L}\p{M}\p{N}_-])/u;
+const NAME_BEFORE = /[\p{L}\p{M}\p{N}_]$/u;
+
+/** True when the text mentions `@username` (case-insensitive, as a whole name). */
+export function mentions(text: string, username: string): boolean {
+  const needle = `@${username.normalize('NFKC').toLowerCase()}`;
+  const haystack = text.normalize('NFKC').toLowerCase();
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    if (NAME_BEFORE.test(haystack.slice(0, at))) continue;
+    if (NAME_GOES_ON.test(haystack.slice(at + needle.length))) continue;
+    return true;
+  }
+  return false;
+}
+
 export class Shell {
   private readonly unread = new Map<string, number>();
+  private readonly baseTitle = document.title;
+  private unseenHere = 0;
+  readonly notifier: Notifier;
 
   /** `current` is the conversation on screen: it never shows a badge. */
   constructor(
@@ -51,7 +79,12 @@ export class Shell {
     for (const el of document.querySelectorAll<HTMLElement>('.badge[data-unread-for]')) {
       this.unread.set(el.dataset.unreadFor ?? '', Number(el.dataset.unread) || 0);
     }
+    const region =
+      document.getElementById('toasts') ?? document.body.appendChild(document.createElement('div'));
+    this.notifier = new Notifier(region);
     initLogout();
+    initAccount(me, this.notifier);
+    this.updateTitle();
   }
 
   unreadOf(key: string): number {
@@ -67,15 +100,18 @@ export class Shell {
       case 'people':
         for (const change of frame.changes) setPersonOnline(change.userId, change.online);
         return;
-      case 'notify':
-        if (frame.message.roomId !== null && frame.message.from.id !== this.me.id) {
-          this.bump(`r:${frame.message.roomId}`);
-        }
+      case 'notify': {
+        const m = frame.message;
+        if (m.roomId === null || m.from.id === this.me.id) return;
+        this.bump(`r:${m.roomId}`);
+        if (mentions(m.text, this.me.username)) this.alert(m, `r:${m.roomId}`);
         return;
+      }
       case 'message': {
         const m = frame.message;
         if (m.roomId !== null || m.from.id === this.me.id) return;
         this.bump(`d:${m.from.id}`);
+        this.alert(m, `d:${m.from.id}`);
         return;
       }
       case 'read':
@@ -84,6 +120,50 @@ export class Shell {
       default:
         return;
     }
+  }
+
+  /**
+   * A live message of the conversation on screen: nothing to show while the tab is visible;
+   * while it is hidden, a desktop notification for a private message or a mention of me.
+   */
+  seen(m: WireMessage): void {
+    if (m.from.id === this.me.id || !this.current || document.visibilityState !== 'hidden') return;
+    if (m.roomId === null || mentions(m.text, this.me.username)) this.alert(m, this.current);
+  }
+
+  /** Messages that arrived in the conversation on screen while the tab was hidden (in the title). */
+  setUnseenHere(count: number): void {
+    this.unseenHere = count;
+    this.updateTitle();
+  }
+
+  /** After a reconnect: frames were missed, so the badges are fetched afresh. */
+  async resync(): Promise<void> {
+    const result = await api<UnreadSummary>('GET', '/api/unread');
+    if (!result.ok) return;
+    const counts = new Map<string, number>();
+    for (const r of result.data.rooms) counts.set(`r:${r.roomId}`, r.unread);
+    for (const d of result.data.dms) counts.set(`d:${d.userId}`, d.unread);
+    for (const key of new Set([...this.unread.keys(), ...counts.keys()])) this.set(key, counts.get(key) ?? 0);
+  }
+
+  private alert(m: WireMessage, key: ConversationKey): void {
+    const roomName = m.roomId !== null ? this.roomName(m.roomId) : '';
+    this.notifier.alert(
+      {
+        href: m.roomId !== null ? `/rooms/${m.roomId}` : `/dm/${m.from.id}`,
+        title: m.roomId !== null ? `${m.from.username} in #${roomName}` : m.from.username,
+        body: snippet(m),
+        icon: m.from.avatar,
+        tag: `natter-message-${m.id}`,
+      },
+      { toast: key !== this.current },
+    );
+  }
+
+  private roomName(roomId: number): string {
+    const el = document.querySelector(`a[data-room-id="${roomId}"] .room-link__name`);
+    return el?.textContent?.trim() || `room ${roomId}`;
   }
 
   /** The room list from a `lobby` frame: new rooms and online counts, in the sidebar and the lobby. */
@@ -112,5 +192,14 @@ export class Shell {
     if ((this.unread.get(key) ?? 0) === count) return;
     this.unread.set(key, count);
     setUnread(key, count);
+    this.updateTitle();
+  }
+
+  /** "(3) General · Natter": every badge on the page plus what I have not seen here. */
+  private updateTitle(): void {
+    let total = this.unseenHere;
+    for (const [key, count] of this.unread) if (key !== this.current) total += count;
+    const title = total > 0 ? `(${total > 99 ? '99+' : total}) ${this.baseTitle}` : this.baseTitle;
+    if (document.title !== title) document.title = title;
   }
 }

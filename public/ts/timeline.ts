@@ -1,7 +1,7 @@
 // The message log of one conversation: ordered insertion without duplicates, pending
 // messages, history paging that keeps the reader in place, and sticking to the bottom.
 
-import type { PublicUser, Receipts, WireMessage } from '../../src/shared/wire.js';
+import type { Attachment, PublicUser, Receipts, WireMessage } from '../../src/shared/wire.js';
 import {
   fixAll,
   fixAround,
@@ -27,6 +27,7 @@ export interface TimelineElements {
 
 interface Pending {
   text: string;
+  attachment: Attachment | null;
   li: HTMLLIElement;
   state: 'pending' | 'failed';
 }
@@ -176,16 +177,18 @@ export class Timeline {
   }
 
   /** Shows a message of mine right away, dimmed until the server acks it. */
-  addPending(clientId: string, text: string): void {
-    const li = pendingElement(this.me, clientId, text, new Date().toISOString());
+  addPending(clientId: string, text: string, attachment: Attachment | null = null): void {
+    const li = pendingElement(this.me, clientId, text, new Date().toISOString(), attachment);
     this.els.list.append(li);
     fixMessage(li);
-    this.pending.set(clientId, { text, li, state: 'pending' });
+    this.pending.set(clientId, { text, attachment, li, state: 'pending' });
     this.scrollToBottom();
   }
 
-  pendingText(clientId: string): string | undefined {
-    return this.pending.get(clientId)?.text;
+  /** What a pending (or failed) message carries, to send or re-send it. */
+  pendingMessage(clientId: string): { text: string; attachment: Attachment | null } | undefined {
+    const p = this.pending.get(clientId);
+    return p ? { text: p.text, attachment: p.attachment } : undefined;
   }
 
   /** Client ids of messages still waiting for an ack, oldest first. */
@@ -220,6 +223,9 @@ export class Timeline {
     if (mine && m.clientId !== null) {
       this.pending.delete(m.clientId);
       const after = nextMessage(mine.li);
+      // Its day divider goes with it (the next message gets one back if it needs it).
+      const divider = mine.li.previousElementSibling;
+      if (divider?.classList.contains('day-divider')) divider.remove();
       mine.li.remove();
       if (after) fixMessage(after);
     }
