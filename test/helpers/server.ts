@@ -61,6 +61,8 @@ async function boot(storage: Storage, options: StartOptions, port = 0): Promise<
       BCRYPT_ROUNDS: 4,
       LOG_LEVEL: 'info',
       LOGIN_ATTEMPTS_PER_15MIN: 1000,
+      LOGIN_ATTEMPTS_PER_IP_PER_15MIN: 10_000,
+      REGISTRATIONS_PER_IP_PER_HOUR: 10_000,
       // Tests drive many messages from one user; the limits have tests of their own.
       MESSAGES_PER_SECOND: 10_000,
       MESSAGE_BURST: 10_000,
