@@ -80,5 +80,5 @@ async function shell(deps: PageDeps, res: Response) {
   const people = users
     .filter((user) => user.id !== me.id)
     .map((user) => ({ ...user, online: deps.presence.isOnline(user.id) }));
-  return { me, rooms, people, unread };
+  return { me, rooms, people, unread, avatars: presetAvatars };
 }

@@ -32,15 +32,17 @@ export function uploadParser(dir: string, maxBytes: number) {
       next(new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Upload files as multipart/form-data.'));
       return;
     }
-    parser(req, res, (err: unknown) => next(err ? fromParser(err) : undefined));
+    parser(req, res, (err: unknown) => next(err ? fromParser(err, maxBytes) : undefined));
   };
 }
 
 /** Limits and malformed multipart bodies are the client's doing; disk errors are ours. */
-function fromParser(err: unknown): unknown {
+function fromParser(err: unknown, maxBytes: number): unknown {
   if (err instanceof multer.MulterError) {
-    if (err.code === 'LIMIT_FILE_SIZE')
-      return new AppError('TOO_LARGE', 413, 'That file is larger than allowed.');
+    if (err.code === 'LIMIT_FILE_SIZE') {
+      const mib = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
+      return new AppError('TOO_LARGE', 413, `That file is larger than the ${mib} MiB allowed.`);
+    }
     return invalid(`The upload was not understood (${err.code}); send one file in a field named "file".`);
   }
   const systemError = typeof (err as { code?: unknown }).code === 'string';
