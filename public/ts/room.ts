@@ -1,5 +1,7 @@
 // The room page.
-import { ConversationPage, initMembersPanel } from './conversation.js';
+
+import { ConversationPage } from './conversation.js';
+import { initMembersPanel } from './members-panel.js';
 
 initMembersPanel();
 new ConversationPage().start();
