@@ -30,6 +30,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', trustProxySetting(deps.trustProxy));
   app.set('view engine', 'ejs');
   app.set('views', path.join(deps.rootDir, 'views'));
+  // Compile each template (and its includes) once instead of on every render; views
+  // change only with a new build, which means a restart.
+  app.set('view cache', true);
   app.locals.assetVersion = assetVersion(deps.rootDir);
 
   app.use(
