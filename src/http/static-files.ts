@@ -5,7 +5,7 @@ import express, { type Router } from 'express';
 
 /**
  * A short hash of the browser code and styles of this build. Pages link assets as
- * `/css/app.css?v=<version>`: such URLs are cached for a year, since a new build links
+ * `/css/base.css?v=<version>`: such URLs are cached for a year, since a new build links
  * new URLs; assets fetched without a version are revalidated on every use.
  */
 export function assetVersion(rootDir: string): string {

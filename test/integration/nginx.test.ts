@@ -174,14 +174,14 @@ describe('behind nginx with TLS', { skip: missing }, () => {
   });
 
   test('versioned static assets are cached for a year and served from nginx’s cache', async () => {
-    const url = `/css/app.css?v=${natter.natter.assetVersion}`;
+    const url = `/css/base.css?v=${natter.natter.assetVersion}`;
     const first = await request('GET', url);
     assert.equal(first.status, 200);
     assert.match(first.headers['cache-control'] ?? '', /max-age=31536000, immutable/);
     const second = await request('GET', url);
     assert.equal(second.headers['x-cache-status'], 'HIT');
     assert.equal(second.body, first.body);
-    const unversioned = await request('GET', '/css/app.css');
+    const unversioned = await request('GET', '/css/base.css');
     assert.equal(unversioned.headers['cache-control'], 'no-cache');
   });
 

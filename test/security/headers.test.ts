@@ -32,7 +32,7 @@ describe('response headers', () => {
   });
 
   test('MIME sniffing and referrer leaks are switched off everywhere, API included', async () => {
-    for (const path of ['/login', '/api/me', '/healthz', '/css/app.css']) {
+    for (const path of ['/login', '/api/me', '/healthz', '/css/base.css']) {
       const reply = await new HttpClient(server.url).get(path);
       assert.equal(reply.headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(reply.headers.get('referrer-policy'), 'same-origin', path);
