@@ -9,8 +9,13 @@ export interface Delivery {
   toRoom(roomId: number, frame: ServerFrame, exceptConnectionId?: string): void;
   /** Every open socket of the user, wherever it is in the app. */
   toUser(userId: number, frame: ServerFrame, exceptConnectionId?: string): void;
-  /** Every socket of these users that is not subscribed to the room. */
-  toUsersOutsideRoom(userIds: Iterable<number>, roomId: number, frame: ServerFrame): void;
+  /** Every socket of these users (but the one who caused it) that is not subscribed to the room. */
+  toUsersOutsideRoom(
+    userIds: Iterable<number>,
+    roomId: number,
+    frame: ServerFrame,
+    exceptUserId?: number,
+  ): void;
 }
 
 /** What services may ask about who is connected. */

@@ -141,8 +141,7 @@ export class MessagesService {
     if (conversation.roomId !== null) {
       this.delivery.toRoom(conversation.roomId, { type: 'message', message }, exceptConnectionId);
       const members = await this.readState.roomMembers(conversation.roomId);
-      const others = [...members].filter((id) => id !== senderId);
-      this.delivery.toUsersOutsideRoom(others, conversation.roomId, { type: 'notify', message });
+      this.delivery.toUsersOutsideRoom(members, conversation.roomId, { type: 'notify', message }, senderId);
       await this.readState.join(senderId, conversation);
       return;
     }

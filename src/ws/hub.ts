@@ -94,9 +94,15 @@ export class Hub
     return this.members.get(roomId)?.size ?? 0;
   }
 
-  toUsersOutsideRoom(userIds: Iterable<number>, roomId: number, frame: ServerFrame): void {
+  toUsersOutsideRoom(
+    userIds: Iterable<number>,
+    roomId: number,
+    frame: ServerFrame,
+    exceptUserId?: number,
+  ): void {
     let data: Buffer | undefined;
     for (const userId of userIds) {
+      if (userId === exceptUserId) continue;
       for (const conn of this.byUser.get(userId) ?? []) {
         if (conn.rooms.has(roomId)) continue;
         data ??= Buffer.from(JSON.stringify(frame));
