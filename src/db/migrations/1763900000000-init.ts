@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { isMysql } from '../dialect.js';
+import { runStatements } from './statements.js';
 
 // The first schema. sql/natter.mysql.sql must stay equal to what the MySQL branch builds
 // (test/integration/schema.test.ts compares them).
@@ -96,7 +96,7 @@ export class Init1763900000000 implements MigrationInterface {
   name = 'Init1763900000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    for (const statement of isMysql(runner.connection) ? mysql : sqlite) await runner.query(statement);
+    await runStatements(runner, { mysql, sqlite });
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { isMysql } from '../dialect.js';
+import { runStatements } from './statements.js';
 
 // Per user and conversation: how far they have read, and (for private conversations)
 // how far messages have reached one of their open sockets.
@@ -36,7 +36,7 @@ export class ReadState1763900000001 implements MigrationInterface {
   name = 'ReadState1763900000001';
 
   async up(runner: QueryRunner): Promise<void> {
-    for (const statement of isMysql(runner.connection) ? mysql : sqlite) await runner.query(statement);
+    await runStatements(runner, { mysql, sqlite });
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isMysql } from '../dialect.js';
+import { runStatements } from './statements.js';
 
 // Uploaded files. A message refers to at most one attachment and an attachment belongs
 // to at most one message (unique index), so a file's visibility is its message's.
@@ -51,7 +52,7 @@ export class Attachments1763900000002 implements MigrationInterface {
   name = 'Attachments1763900000002';
 
   async up(runner: QueryRunner): Promise<void> {
-    for (const statement of isMysql(runner.connection) ? mysql : sqlite) await runner.query(statement);
+    await runStatements(runner, { mysql, sqlite });
   }
 
   async down(runner: QueryRunner): Promise<void> {
