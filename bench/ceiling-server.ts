@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { ServerFrame } from '../src/shared/wire.js';
+import { textFrame } from '../src/ws/text-frame.js';
 import { type BatchStore, mysqlBatchStore, type NewRow, sqliteBatchStore } from './lib/ceiling-store.js';
 
 // The ceiling: what a chat server on this machine can do when it does only the essential
@@ -9,10 +11,10 @@ import { type BatchStore, mysqlBatchStore, type NewRow, sqliteBatchStore } from 
 // each subscriber of the room. No sessions, no validation, no framework. Natter's figures
 // are quoted as a share of this server's, measured in the same run with the same load.
 //
-// Writes of one batch are coalesced: each recipient's socket is corked while the batch
-// is delivered and uncorked once at the end, so a socket gets one writev per turn however
-// many messages the turn carried. BENCH_CEILING_COALESCE=0 turns that off (one writev
-// per message and recipient, as `ws.send` alone does) to measure what coalescing is worth.
+// Writes of one batch are coalesced: each message becomes one ready-made WebSocket frame
+// (the same bytes for every recipient), and each recipient gets one write per batch with
+// all of its frames, however many messages the batch carried. BENCH_CEILING_COALESCE=0
+// turns that off (one `ws.send` per message and recipient) to measure what it is worth.
 
 interface CeilingConfig {
   port: number;
@@ -25,6 +27,8 @@ interface Peer {
   /** The upgraded TCP socket under `ws` (public: it is what the 'upgrade' event hands over). */
   socket: Duplex;
   user: { id: number; username: string; avatar: string };
+  /** Frames for this peer from the batch being delivered. */
+  frames: Buffer[];
 }
 
 interface Pending extends NewRow {
@@ -56,7 +60,12 @@ server.listen(config.port, '127.0.0.1');
 
 function accept(ws: WebSocket, socket: Duplex): void {
   const id = (peerCount++ % 1000) + 1;
-  const peer: Peer = { ws, socket, user: { id, username: `user${id}`, avatar: '/avatars/1.svg' } };
+  const peer: Peer = {
+    ws,
+    socket,
+    user: { id, username: `user${id}`, avatar: '/avatars/1.svg' },
+    frames: [],
+  };
   ws.on('message', (data) => onFrame(peer, data.toString()));
   ws.on('close', () => {
     for (const members of rooms.values()) members.delete(peer);
@@ -101,14 +110,17 @@ async function flush(): Promise<void> {
   const batch = queue.length > MAX_BATCH ? queue.splice(0, MAX_BATCH) : queue;
   if (batch === queue) queue = [];
   const ids = await store.insert(batch);
-  const corked = new Set<Duplex>();
-  for (const [i, pending] of batch.entries()) deliver(pending, ids[i]!, corked);
-  for (const socket of corked) socket.uncork();
+  const recipients = new Set<Peer>();
+  for (const [i, pending] of batch.entries()) deliver(pending, ids[i]!, recipients);
+  for (const peer of recipients) {
+    peer.socket.write(peer.frames.length === 1 ? peer.frames[0]! : Buffer.concat(peer.frames));
+    peer.frames = [];
+  }
   if (queue.length > 0) scheduleFlush();
   else flushing = false;
 }
 
-function deliver(pending: Pending, id: number, corked: Set<Duplex>): void {
+function deliver(pending: Pending, id: number, recipients: Set<Peer>): void {
   const message = {
     id,
     roomId: pending.roomId,
@@ -119,16 +131,24 @@ function deliver(pending: Pending, id: number, corked: Set<Duplex>): void {
     clientId: pending.clientId,
     createdAt: new Date(pending.createdAt).toISOString(),
   };
-  pending.peer.ws.send(JSON.stringify({ type: 'ack', clientId: pending.clientId, message }));
-  const frame = Buffer.from(JSON.stringify({ type: 'message', message }));
-  for (const member of rooms.get(pending.roomId) ?? []) {
-    if (member === pending.peer) continue;
-    if (COALESCE && !corked.has(member.socket)) {
-      member.socket.cork();
-      corked.add(member.socket);
-    }
-    member.ws.send(frame, { binary: false });
+  const ack: ServerFrame = { type: 'ack', clientId: pending.clientId, message };
+  const frame: ServerFrame = { type: 'message', message };
+  if (!COALESCE) {
+    pending.peer.ws.send(JSON.stringify(ack));
+    const json = JSON.stringify(frame);
+    for (const member of rooms.get(pending.roomId) ?? []) if (member !== pending.peer) member.ws.send(json);
+    return;
   }
+  queueFrame(pending.peer, textFrame(ack), recipients);
+  const bytes = textFrame(frame);
+  for (const member of rooms.get(pending.roomId) ?? []) {
+    if (member !== pending.peer) queueFrame(member, bytes, recipients);
+  }
+}
+
+function queueFrame(peer: Peer, bytes: Buffer, recipients: Set<Peer>): void {
+  peer.frames.push(bytes);
+  recipients.add(peer);
 }
 
 // Stops with the runner, or after its lifetime whatever happens.

@@ -28,6 +28,7 @@ import { attachGateway } from './ws/gateway.js';
 import { createFrameHandler } from './ws/handlers.js';
 import { Hub } from './ws/hub.js';
 import { LobbyFeed } from './ws/lobby-feed.js';
+import { Outbox } from './ws/outbox.js';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..', '..');
 
@@ -47,7 +48,7 @@ export interface Natter {
 /** Wires configuration, database, services, HTTP and WebSocket together. No logic lives here. */
 export async function createNatter(config: Config, log: Logger): Promise<Natter> {
   const db = await openDatabase(config);
-  const hub = new Hub(config.WS_MAX_BUFFERED_BYTES, config.PRESENCE_GRACE_MS);
+  const hub = new Hub(config.PRESENCE_GRACE_MS);
   const users = new UsersService(db, config.BCRYPT_ROUNDS);
   const rooms = new RoomsService(db);
   await rooms.ensureDefaults();
@@ -122,6 +123,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
     connectionCaps: { perUser: config.WS_MAX_CONNECTIONS_PER_USER, perIp: config.WS_MAX_CONNECTIONS_PER_IP },
     users,
     hub,
+    outbox: new Outbox(config.WS_MAX_BUFFERED_BYTES),
     lobby,
     onFrame: createFrameHandler({
       hub,

@@ -20,7 +20,14 @@ export function asAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   const code =
     (err as { code?: string }).code ?? (err as { driverError?: { code?: string } }).driverError?.code;
-  const connectionCodes = ['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'EPIPE'];
+  const connectionCodes = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'PROTOCOL_CONNECTION_LOST',
+    'ETIMEDOUT',
+    'EPIPE',
+    'SQLITE_BUSY',
+  ];
   if (
     code &&
     (connectionCodes.includes(code) || code.startsWith('ER_CON') || code === 'ER_SERVER_SHUTDOWN')

@@ -1,15 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../db/dialect.js';
-import { MessageEntity, type MessageRow } from '../db/entities.js';
+import type { DataSource } from 'typeorm';
 import { AppError } from './errors.js';
+import { type NewMessage, storeBatch, type WriteResult } from './message-batch.js';
 
-export type NewMessage = Omit<MessageRow, 'id'>;
-
-export interface WriteResult {
-  row: MessageRow;
-  /** False when the sender had already stored a message with this clientId. */
-  created: boolean;
-}
+export type { NewMessage, WriteResult } from './message-batch.js';
 
 interface Pending {
   row: NewMessage;
@@ -20,9 +13,10 @@ interface Pending {
 const MAX_BATCH = 500;
 
 /**
- * The single writer of messages. Sends that arrive in the same event-loop turn are
- * committed in one transaction, and batches run one after another, so ids grow in
- * commit order and callers are answered only after their row is durable.
+ * The single writer of messages. Sends that arrive while the previous batch commits
+ * (or in the same event-loop turn) are stored together, with one multi-row INSERT in
+ * one transaction. Batches run one after another, so ids grow in commit order, and
+ * callers are answered only after their row is durable.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
@@ -46,11 +40,12 @@ export class MessageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const results = await this.db.transaction((em) => insertAll(em, batch));
+        const rows = batch.map((pending) => pending.row);
+        const outcomes = await this.db.transaction((em) => storeBatch(em.queryRunner!, rows));
         for (const [i, pending] of batch.entries()) {
-          const result = results[i]!;
-          if (result instanceof AppError) pending.reject(result);
-          else pending.resolve(result);
+          const outcome = outcomes[i]!;
+          if (outcome instanceof AppError) pending.reject(outcome);
+          else pending.resolve(outcome);
         }
       } catch (err) {
         for (const pending of batch) pending.reject(err);
@@ -58,27 +53,4 @@ export class MessageWriter {
     }
     this.running = null;
   }
-}
-
-/** Inserts each row; a unique violation is a resend (same clientId) or an attachment already used. */
-async function insertAll(em: EntityManager, batch: Pending[]): Promise<(WriteResult | AppError)[]> {
-  const results: (WriteResult | AppError)[] = [];
-  for (const { row } of batch) {
-    try {
-      const inserted = await em.insert(MessageEntity, row);
-      results.push({ row: { ...row, id: Number(inserted.identifiers[0]!.id) }, created: true });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const existing = await em.findOneBy(MessageEntity, {
-        fromUserId: row.fromUserId,
-        clientId: row.clientId,
-      });
-      results.push(
-        existing
-          ? { row: existing, created: false }
-          : new AppError('ATTACHMENT_IN_USE', 409, 'That file is already in another message.'),
-      );
-    }
-  }
-  return results;
 }

@@ -1,6 +1,8 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { PublicUser, ServerFrame } from '../shared/wire.js';
+import type { Outbox } from './outbox.js';
+import { textFrame } from './text-frame.js';
 
 /** One open socket and what it is subscribed to. State is per connection, never shared. */
 export class Connection {
@@ -8,36 +10,44 @@ export class Connection {
   watchingLobby = false;
   /** Heartbeat pings sent since the socket last showed it is alive. */
   missedPings = 0;
-  /** True while this turn's frames are held back, to leave in one write. */
-  corked = false;
+  /** Frames sent during this event-loop turn, written together at its end. */
+  pending: Buffer[] | null = null;
 
   constructor(
     readonly id: string,
     readonly ws: WebSocket,
+    /** The upgraded TCP socket under `ws`; frames are written to it ready-made. */
+    private readonly socket: Duplex,
     readonly user: PublicUser,
     readonly sessionId: string,
+    private readonly outbox: Outbox,
   ) {}
 
-  /** Writes an already-serialised text frame. */
-  sendRaw(data: Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data, { binary: false });
-  }
-
-  cork(): void {
-    this.corked = true;
-    this.socket()?.cork();
-  }
-
-  uncork(): void {
-    this.corked = false;
-    this.socket()?.uncork();
-  }
-
   send(frame: ServerFrame): void {
-    this.sendRaw(Buffer.from(JSON.stringify(frame)));
+    this.sendFrame(textFrame(frame));
   }
 
+  /** Sends a frame made by `textFrame`, possibly shared with other recipients. */
+  sendFrame(frame: Buffer): void {
+    this.outbox.add(this, frame);
+  }
+
+  /** Writes whole frames now; nothing is written once the socket is closing. */
+  writeNow(bytes: Buffer): void {
+    if (this.ws.readyState === this.ws.OPEN) this.socket.write(bytes);
+  }
+
+  /** Writes this turn's frames now instead of at the end of the turn. */
+  flushPending(): void {
+    const frames = this.pending;
+    if (!frames) return;
+    this.pending = null;
+    this.writeNow(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+  }
+
+  /** Closes after the frames already sent to this connection. */
   close(code: number, reason: string): void {
+    this.flushPending();
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
       this.ws.close(code, reason);
     }
@@ -51,9 +61,5 @@ export class Connection {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.close(1013, 'Too slow; reconnect to catch up');
     setTimeout(() => this.ws.terminate(), 1000).unref();
-  }
-
-  private socket(): Socket | undefined {
-    return (this.ws as unknown as { _socket?: Socket })._socket;
   }
 }

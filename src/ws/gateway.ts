@@ -12,6 +12,7 @@ import { ConnectionCaps } from './connection-caps.js';
 import type { createFrameHandler } from './handlers.js';
 import type { Hub } from './hub.js';
 import type { LobbyFeed } from './lobby-feed.js';
+import type { Outbox } from './outbox.js';
 import { authenticateUpgrade } from './upgrade-auth.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -23,6 +24,7 @@ export interface GatewayDeps {
   connectionCaps: { perUser: number; perIp: number };
   users: UsersService;
   hub: Hub;
+  outbox: Outbox;
   lobby: LobbyFeed;
   onFrame: ReturnType<typeof createFrameHandler>;
   heartbeatMs: number;
@@ -64,7 +66,14 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
           return refuse(socket, 429);
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const conn = new Connection(randomUUID(), ws, decision.user, decision.sessionId);
+          const conn = new Connection(
+            randomUUID(),
+            ws,
+            socket,
+            decision.user,
+            decision.sessionId,
+            deps.outbox,
+          );
           ws.once('close', () => caps.release(decision.user.id, ip));
           open(deps, conn, frameLimiter);
         });

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Delivery, Presence } from '../chat/delivery.js';
 import type { PublicUser, ServerFrame } from '../shared/wire.js';
 import type { Connection } from './connection.js';
+import { textFrame } from './text-frame.js';
 
 interface RoomMember {
   user: PublicUser;
@@ -10,7 +11,7 @@ interface RoomMember {
 
 /**
  * Maps rooms and users to their open sockets and fans frames out. Each frame is
- * serialised once and the same bytes are written to every recipient.
+ * serialised and framed once, and the same bytes go to every recipient.
  */
 export class Hub
   extends EventEmitter<{ roomCountChanged: [number]; userPresence: [number, boolean] }>
@@ -23,12 +24,8 @@ export class Hub
   // Users whose last socket closed moments ago: still online, so that moving between
   // pages (close, then reopen) does not flicker their presence.
   private readonly leaving = new Map<number, NodeJS.Timeout>();
-  private readonly corked: Connection[] = [];
 
-  constructor(
-    private readonly maxBufferedBytes: number,
-    private readonly offlineGraceMs = 5000,
-  ) {
+  constructor(private readonly offlineGraceMs = 5000) {
     super();
   }
 
@@ -100,13 +97,13 @@ export class Hub
     frame: ServerFrame,
     exceptUserId?: number,
   ): void {
-    let data: Buffer | undefined;
+    let bytes: Buffer | undefined;
     for (const userId of userIds) {
       if (userId === exceptUserId) continue;
       for (const conn of this.byUser.get(userId) ?? []) {
         if (conn.rooms.has(roomId)) continue;
-        data ??= Buffer.from(JSON.stringify(frame));
-        this.write(conn, data);
+        bytes ??= textFrame(frame);
+        conn.sendFrame(bytes);
       }
     }
   }
@@ -142,34 +139,11 @@ export class Hub
     exceptConnectionId?: string,
   ): void {
     if (!conns) return;
-    const data = Buffer.from(JSON.stringify(frame));
+    const bytes = textFrame(frame);
     for (const conn of conns) {
-      if (conn.id !== exceptConnectionId) this.write(conn, data);
+      if (conn.id !== exceptConnectionId) conn.sendFrame(bytes);
     }
   }
-
-  /**
-   * Frames written in one event-loop turn leave together: the socket is corked at its
-   * first frame and uncorked once at the end of the turn, so a burst of messages costs
-   * each recipient one system call instead of one per frame.
-   */
-  private write(conn: Connection, data: Buffer): void {
-    if (!conn.corked) {
-      if (this.corked.length === 0) setImmediate(this.flush);
-      conn.cork();
-      this.corked.push(conn);
-    }
-    conn.sendRaw(data);
-  }
-
-  private readonly flush = (): void => {
-    for (const conn of this.corked.splice(0)) {
-      conn.uncork();
-      // A reader that stopped reading is dropped rather than buffered without end; it
-      // catches up from history when it returns.
-      if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();
-    }
-  };
 
   private presenceFrame(roomId: number): ServerFrame {
     const online = [...(this.members.get(roomId)?.values() ?? [])].map((m) => m.user);

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import type { Duplex } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { WebSocket } from 'ws';
 import type { PublicUser, ServerFrame } from '../../src/shared/wire.js';
 import { Connection } from '../../src/ws/connection.js';
 import { Hub } from '../../src/ws/hub.js';
+import { Outbox } from '../../src/ws/outbox.js';
 
-/** A socket stand-in that records what the hub writes to it. */
+/** A socket stand-in that records each write made to it (one write per turn). */
 function fakeSocket(bufferedAmount = 0) {
   const writes: Buffer[] = [];
   const closes: number[] = [];
@@ -14,54 +16,87 @@ function fakeSocket(bufferedAmount = 0) {
     CONNECTING: 0,
     readyState: 1,
     bufferedAmount,
-    send: (data: Buffer) => writes.push(data),
-    close: (code: number) => closes.push(code),
+    close(code: number) {
+      closes.push(code);
+      this.readyState = 2;
+    },
     terminate: () => closes.push(1006),
   };
-  return { ws: ws as unknown as WebSocket, writes, closes };
+  const socket = { write: (bytes: Buffer) => writes.push(bytes) };
+  return { ws: ws as unknown as WebSocket, socket: socket as unknown as Duplex, writes, closes };
 }
 
+const outboxOfTheProcess = new Outbox(1 << 20);
 let nextId = 0;
-function connect(hub: Hub, user: PublicUser, bufferedAmount = 0) {
-  const socket = fakeSocket(bufferedAmount);
-  const conn = new Connection(`c${++nextId}`, socket.ws, user, `s${nextId}`);
+function connect(hub: Hub, user: PublicUser, { bufferedAmount = 0, outbox = outboxOfTheProcess } = {}) {
+  const fake = fakeSocket(bufferedAmount);
+  const conn = new Connection(`c${++nextId}`, fake.ws, fake.socket, user, `s${nextId}`, outbox);
   hub.add(conn);
-  return { conn, ...socket };
+  return { conn, ...fake };
 }
 
-const frames = (writes: Buffer[]) => writes.map((b) => JSON.parse(b.toString()) as ServerFrame);
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Splits written bytes back into the JSON of each WebSocket text frame. */
+function frames(writes: Buffer[]): ServerFrame[] {
+  const out: ServerFrame[] = [];
+  for (const bytes of writes) {
+    let at = 0;
+    while (at < bytes.length) {
+      assert.equal(bytes[at], 0x81, 'a final, unmasked text frame');
+      let length = bytes[at + 1]!;
+      let header = 2;
+      if (length === 126) {
+        length = bytes.readUInt16BE(at + 2);
+        header = 4;
+      } else if (length === 127) {
+        length = Number(bytes.readBigUInt64BE(at + 2));
+        header = 10;
+      }
+      out.push(JSON.parse(bytes.subarray(at + header, at + header + length).toString()) as ServerFrame);
+      at += header + length;
+    }
+  }
+  return out;
+}
+
 const alice = { id: 1, username: 'alice', avatar: '/avatars/1.svg' };
 const bob = { id: 2, username: 'bob', avatar: '/avatars/2.svg' };
 
 describe('hub', () => {
-  test('a room frame is serialised once: every recipient gets the very same bytes', () => {
-    const hub = new Hub(1 << 20);
+  test('a room frame is serialised once: every recipient gets the very same bytes', async () => {
+    const hub = new Hub();
     const members = [connect(hub, alice), connect(hub, bob), connect(hub, bob)];
     for (const m of members) hub.subscribe(m.conn, 7);
+    await endOfTurn();
     for (const m of members) m.writes.length = 0;
     hub.toRoom(7, { type: 'pong' });
+    await endOfTurn();
     const buffers = members.map((m) => m.writes[0]);
     assert.ok(buffers[0]);
     assert.ok(buffers.every((b) => b === buffers[0]));
+    assert.deepEqual(frames([buffers[0]!]), [{ type: 'pong' }]);
   });
 
-  test('the connection that caused an event is skipped; other rooms hear nothing', () => {
-    const hub = new Hub(1 << 20);
+  test('the connection that caused an event is skipped; other rooms hear nothing', async () => {
+    const hub = new Hub();
     const sender = connect(hub, alice);
     const other = connect(hub, bob);
     const elsewhere = connect(hub, bob);
     hub.subscribe(sender.conn, 1);
     hub.subscribe(other.conn, 1);
     hub.subscribe(elsewhere.conn, 2);
+    await endOfTurn();
     for (const c of [sender, other, elsewhere]) c.writes.length = 0;
     hub.toRoom(1, { type: 'pong' }, sender.conn.id);
+    await endOfTurn();
     assert.equal(sender.writes.length, 0);
     assert.equal(other.writes.length, 1);
     assert.equal(elsewhere.writes.length, 0);
   });
 
   test('presence counts people, not tabs, and is announced only when it changes', async () => {
-    const hub = new Hub(1 << 20, 0);
+    const hub = new Hub(0);
     const a1 = connect(hub, alice);
     const a2 = connect(hub, alice);
     const b = connect(hub, bob);
@@ -69,12 +104,14 @@ describe('hub', () => {
     hub.subscribe(a1.conn, 1);
     hub.subscribe(a2.conn, 1);
     assert.equal(hub.roomOnlineCount(1), 2);
+    await endOfTurn();
     const announced = frames(b.writes).filter((f) => f.type === 'presence');
     assert.equal(announced.length, 2, 'one for bob himself, one when alice arrived; none for her 2nd tab');
     hub.remove(a1.conn);
     assert.equal(hub.roomOnlineCount(1), 2);
     hub.remove(a2.conn);
     assert.equal(hub.roomOnlineCount(1), 1);
+    await endOfTurn();
     const last = frames(b.writes).at(-1);
     assert.deepEqual(last, { type: 'presence', roomId: 1, online: [bob] });
     assert.equal(hub.isConnected(alice.id), false);
@@ -83,7 +120,7 @@ describe('hub', () => {
   });
 
   test('a user stays online for a grace period after their last socket closes, then goes offline', async () => {
-    const hub = new Hub(1 << 20, 30);
+    const hub = new Hub(30);
     const changes: [number, boolean][] = [];
     hub.on('userPresence', (userId, online) => changes.push([userId, online]));
     const first = connect(hub, alice);
@@ -103,14 +140,78 @@ describe('hub', () => {
   });
 
   test('a socket that stops reading is closed with 1013 instead of buffering without end', async () => {
-    const hub = new Hub(1000);
-    const slow = connect(hub, alice, 5000);
-    const fine = connect(hub, bob);
+    const hub = new Hub();
+    const outbox = new Outbox(1000);
+    const slow = connect(hub, alice, { bufferedAmount: 5000, outbox });
+    const fine = connect(hub, bob, { outbox });
     hub.subscribe(slow.conn, 1);
     hub.subscribe(fine.conn, 1);
     hub.toRoom(1, { type: 'pong' });
-    await new Promise((resolve) => setImmediate(resolve));
+    await endOfTurn();
     assert.equal(slow.closes[0], 1013);
     assert.deepEqual(fine.closes, []);
+  });
+});
+
+describe('outbox', () => {
+  test('frames sent in one turn leave in one write per socket, in the order they were sent', async () => {
+    const hub = new Hub();
+    const a = connect(hub, alice);
+    const b = connect(hub, bob);
+    hub.subscribe(a.conn, 1);
+    hub.subscribe(b.conn, 1);
+    await endOfTurn();
+    a.writes.length = 0;
+    b.writes.length = 0;
+    hub.toRoom(1, { type: 'typing', roomId: 1, user: bob });
+    a.conn.send({ type: 'pong' });
+    hub.toRoom(1, { type: 'pong' });
+    assert.equal(a.writes.length, 0, 'nothing is written before the end of the turn');
+    await endOfTurn();
+    assert.equal(a.writes.length, 1);
+    assert.equal(b.writes.length, 1);
+    assert.deepEqual(
+      frames(a.writes).map((f) => f.type),
+      ['typing', 'pong', 'pong'],
+    );
+    assert.deepEqual(
+      frames(b.writes).map((f) => f.type),
+      ['typing', 'pong'],
+    );
+  });
+
+  test('recipients of the same frames in a turn share one buffer', async () => {
+    const hub = new Hub();
+    const members = [connect(hub, alice), connect(hub, bob), connect(hub, bob)];
+    for (const m of members) hub.subscribe(m.conn, 5);
+    await endOfTurn();
+    for (const m of members) m.writes.length = 0;
+    for (let i = 0; i < 3; i++) hub.toRoom(5, { type: 'pong' });
+    await endOfTurn();
+    const written = members.map((m) => m.writes[0]);
+    assert.ok(written.every((bytes) => bytes === written[0]));
+    assert.equal(frames([written[0]!]).length, 3);
+  });
+
+  test('frames longer than 125 and 65,535 bytes carry extended lengths', async () => {
+    const hub = new Hub();
+    const a = connect(hub, alice);
+    for (const size of [200, 70_000]) {
+      a.conn.send({ type: 'error', code: 'X', message: 'y'.repeat(size) } as ServerFrame);
+    }
+    await endOfTurn();
+    const sizes = frames(a.writes).map((f) => (f as { message: string }).message.length);
+    assert.deepEqual(sizes, [200, 70_000]);
+  });
+
+  test('a connection closed during the turn still gets what was sent before the close, then nothing', async () => {
+    const hub = new Hub();
+    const a = connect(hub, alice);
+    a.conn.send({ type: 'pong' });
+    a.conn.close(4001, 'Logged out');
+    a.conn.send({ type: 'pong' });
+    await endOfTurn();
+    assert.equal(frames(a.writes).length, 1);
+    assert.deepEqual(a.closes, [4001]);
   });
 });

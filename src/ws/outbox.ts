@@ -1,0 +1,53 @@
+import type { Connection } from './connection.js';
+
+/**
+ * Frames written in one event-loop turn leave together, at the end of the turn: each
+ * socket gets one write however many frames it was sent, in the order they were sent,
+ * and sockets that were sent the same frames share one buffer. Under load a turn
+ * carries more messages, so a write costs less per message just when it matters.
+ */
+export class Outbox {
+  private waiting: Connection[] = [];
+
+  constructor(private readonly maxBufferedBytes: number) {}
+
+  add(conn: Connection, frame: Buffer): void {
+    if (conn.pending) {
+      conn.pending.push(frame);
+      return;
+    }
+    conn.pending = [frame];
+    if (this.waiting.length === 0) setImmediate(this.flush);
+    this.waiting.push(conn);
+  }
+
+  private readonly flush = (): void => {
+    const conns = this.waiting;
+    this.waiting = [];
+    let previous: Buffer[] = [];
+    let previousBytes: Buffer = Buffer.alloc(0);
+    for (const conn of conns) {
+      const frames = conn.pending;
+      if (!frames) continue; // already written: the connection was closed during the turn
+      conn.pending = null;
+      const bytes =
+        frames.length === 1
+          ? frames[0]!
+          : sameFrames(frames, previous)
+            ? previousBytes
+            : Buffer.concat(frames);
+      previous = frames;
+      previousBytes = bytes;
+      conn.writeNow(bytes);
+      // A reader that stopped reading is dropped rather than buffered without end; it
+      // catches up from history when it returns.
+      if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();
+    }
+  };
+}
+
+function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

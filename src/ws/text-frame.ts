@@ -1,0 +1,25 @@
+import type { ServerFrame } from '../shared/wire.js';
+
+/**
+ * A frame ready for the wire: a WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1,
+ * unmasked, as every server frame is) with its header and JSON payload in one buffer.
+ * Being unmasked, the same bytes can be written to every recipient.
+ */
+export function textFrame(frame: ServerFrame): Buffer {
+  const json = JSON.stringify(frame);
+  const length = Buffer.byteLength(json);
+  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const bytes = Buffer.allocUnsafe(headerLength + length);
+  bytes[0] = 0x81;
+  if (headerLength === 2) {
+    bytes[1] = length;
+  } else if (headerLength === 4) {
+    bytes[1] = 126;
+    bytes.writeUInt16BE(length, 2);
+  } else {
+    bytes[1] = 127;
+    bytes.writeBigUInt64BE(BigInt(length), 2);
+  }
+  bytes.write(json, headerLength, 'utf8');
+  return bytes;
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { DataSource } from 'typeorm';
+import { AppError } from '../../src/chat/errors.js';
+import { type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
+import { MessageWriter } from '../../src/chat/message-writer.js';
+import { RoomsService } from '../../src/chat/rooms.service.js';
+import { UsersService } from '../../src/chat/users.service.js';
+import { parseConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/data-source.js';
+import { AttachmentEntity, MessageEntity } from '../../src/db/entities.js';
+import { createMysqlDatabase, testDialect } from '../helpers/database.js';
+
+// The writer stores every message that arrives in one turn with one multi-row INSERT.
+// These cases put many sends into one batch and check what each caller is answered.
+
+describe(`message writer (${testDialect()})`, () => {
+  let db: DataSource;
+  let writer: MessageWriter;
+  let cleanup: () => Promise<void>;
+  const users: number[] = [];
+  let roomId = 0;
+  let clientSeq = 0;
+
+  before(async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'natter-writer-'));
+    const mysql = testDialect() === 'mysql' ? await createMysqlDatabase() : null;
+    db = await openDatabase(parseConfig({}, { DATA_DIR: dataDir, DATABASE_URL: mysql?.url }));
+    cleanup = async () => {
+      await db.destroy();
+      await mysql?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+    const rooms = new RoomsService(db);
+    await rooms.ensureDefaults();
+    roomId = (await rooms.list())[0]!.id;
+    const accounts = new UsersService(db, 4);
+    for (const name of ['wanda', 'xavier', 'yusuf']) {
+      users.push((await accounts.register({ username: name, password: `${name}-long-secret` })).id);
+    }
+    writer = new MessageWriter(db);
+  });
+
+  after(() => cleanup());
+
+  const message = (fromUserId: number, fields: Partial<NewMessage> = {}): NewMessage => ({
+    roomId,
+    toUserId: null,
+    dmKey: null,
+    fromUserId,
+    text: `hello ${++clientSeq}`,
+    clientId: `client-${clientSeq}`,
+    attachmentId: null,
+    createdAt: Date.now(),
+    ...fields,
+  });
+
+  test('sends of one turn are stored together, with ids growing in the order they were written', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => message(users[i % 3]!));
+    const results = await Promise.all(rows.map((row) => writer.write(row)));
+    const ids = results.map((r) => r.row.id);
+    assert.ok(results.every((r) => r.created));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
+    assert.equal(new Set(ids).size, rows.length);
+    for (const [i, result] of results.entries()) {
+      assert.equal(result.row.text, rows[i]!.text);
+      assert.equal(result.row.fromUserId, rows[i]!.fromUserId);
+    }
+    const stored = await db.getRepository(MessageEntity).findBy({ roomId });
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    for (const result of results) assert.deepEqual(byId.get(result.row.id), result.row);
+  });
+
+  test('a batch is one INSERT whatever its size, and two lookups', async () => {
+    const statements: string[] = [];
+    const rows = Array.from({ length: 250 }, (_, i) => message(users[i % 3]!));
+    const outcomes = await db.transaction((em) =>
+      storeBatch(
+        {
+          query: (sql, parameters) => {
+            statements.push(sql.split(' ')[0]!);
+            return em.queryRunner!.query(sql, parameters);
+          },
+        },
+        rows,
+      ),
+    );
+    assert.equal(outcomes.length, 250);
+    assert.equal(statements.filter((verb) => verb === 'INSERT').length, 1);
+    // Lookups go in chunks of 100 pairs: before (3) and after (3) the insert.
+    assert.equal(statements.filter((verb) => verb === 'SELECT').length, 6);
+  });
+
+  test('a resend, in a later batch or in the same one, is answered with the first copy', async () => {
+    const first = message(users[0]!);
+    const stored = await writer.write(first);
+    const [resend, twinA, twinB] = await Promise.all([
+      writer.write({ ...first, text: 'changed on resend' }),
+      writer.write(message(users[1]!, { clientId: 'twin' })),
+      writer.write(message(users[1]!, { clientId: 'twin' })),
+    ]);
+    assert.deepEqual(resend, { row: stored.row, created: false });
+    assert.equal(twinA.created, true);
+    assert.deepEqual(twinB, { row: twinA.row, created: false });
+    assert.equal(await db.getRepository(MessageEntity).countBy({ clientId: 'twin' }), 1);
+  });
+
+  test('the same clientId from two different senders is two messages', async () => {
+    const [a, b] = await Promise.all([
+      writer.write(message(users[0]!, { clientId: 'shared-id' })),
+      writer.write(message(users[2]!, { clientId: 'shared-id' })),
+    ]);
+    assert.ok(a.created && b.created);
+    assert.notEqual(a.row.id, b.row.id);
+  });
+
+  test('an attachment already in a message fails that send only; the rest of the batch is stored', async () => {
+    await db.getRepository(AttachmentEntity).insert({
+      id: 'att-writer-1',
+      ownerId: users[0]!,
+      name: 'a.txt',
+      size: 1,
+      mime: 'text/plain',
+      isImage: false,
+      width: null,
+      height: null,
+      sha256: '0'.repeat(64),
+      storageName: 'att-writer-1',
+      isPublic: false,
+      createdAt: Date.now(),
+    });
+    const outcomes = await Promise.allSettled([
+      writer.write(message(users[0]!, { attachmentId: 'att-writer-1' })),
+      writer.write(message(users[1]!)),
+      writer.write(message(users[0]!, { attachmentId: 'att-writer-1' })),
+      writer.write(message(users[2]!)),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    const refused = outcomes[2] as PromiseRejectedResult;
+    assert.ok(refused.reason instanceof AppError);
+    assert.equal(refused.reason.code, 'ATTACHMENT_IN_USE');
+    const ids = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.row.id] : []));
+    assert.equal(await db.getRepository(MessageEntity).countBy({ id: ids[0]! }), 1);
+    assert.equal(await db.getRepository(MessageEntity).countBy({ attachmentId: 'att-writer-1' }), 1);
+    for (const id of ids) assert.ok(await db.getRepository(MessageEntity).findOneBy({ id }));
+  });
+});
