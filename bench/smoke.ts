@@ -2,18 +2,18 @@ import { killStartedProcesses } from './lib/generators.js';
 import type { ScenarioContext } from './lib/scenario.js';
 import { fanoutOnNatter, fanoutPlan, strip } from './scenarios/fanout.js';
 
-// CI guard against gross regressions: a short fan-out (1 sender → 200 subscribers for
-// 3 s at 1,000 msg/s, SQLite). It fails only below a third of the fan-out target
-// (333 msg/s with every message stored) or above three times the p99 target (75 ms),
-// so the noise of a shared 2-core machine does not fail it. `node dist/bench/smoke.js`
-// after `npm run build`.
+// CI guard against gross regressions: the fan-out scenario (1 sender → 1,000 subscribers,
+// offered 1,100 msg/s) for 3 s on SQLite. It fails only on what no amount of machine
+// noise explains: below a third of the 1,000 msg/s target, a message not stored, or a
+// p99 forty times the 25 ms target. Before frames were coalesced per socket and turn,
+// this run delivered ~140 msg/s with a p99 of seconds. `npm run bench:smoke`.
 
 const MIN_MESSAGES_PER_SECOND = 1000 / 3;
-const MAX_P99_MS = 25 * 3;
+const MAX_P99_MS = 25 * 40;
 
 async function main(): Promise<number> {
   const ctx: ScenarioContext = { db: 'sqlite', quick: true, log: (line) => console.error(`[smoke] ${line}`) };
-  const plan = { ...fanoutPlan(true, 200), durationMs: 3_000, drainMs: 5_000 };
+  const plan = { ...fanoutPlan(true), durationMs: 3_000, drainMs: 5_000 };
   const figures = await fanoutOnNatter(ctx, plan);
   const problems: string[] = [];
   if ((figures.messagesPerSecond ?? 0) < MIN_MESSAGES_PER_SECOND)

@@ -5,12 +5,15 @@ import { atLeast, atMost, type Scenario, type ScenarioContext } from '../lib/sce
 import { ceilingWrites } from '../lib/servers.js';
 import { ratio } from '../lib/stats.js';
 
-// One sender → 1,000 subscribers of "General" at a fixed offered rate. The subscribers
+// One sender → 1,000 subscribers of "General" at a fixed offered rate, 10 % above the
+// 1,000 msg/s target: the delivered rate is counted up to the last delivery, so only a
+// server with room to spare shows the target itself. The subscribers
 // are 20 users with 50 sockets each (one user may hold many sockets); 5 of the 1,000 are
 // full-client probes that join last, so they time the end of the fan-out.
 
 const ROOM_GENERAL = 1;
 const USERS = 20;
+const OFFERED_RATE = 1100;
 
 export function fanoutPlan(quick: boolean, subscribers = 1000, probes = 5): Omit<MessageLoadPlan, 'cookies'> {
   return {
@@ -19,7 +22,7 @@ export function fanoutPlan(quick: boolean, subscribers = 1000, probes = 5): Omit
     probeRooms: Array<number>(probes).fill(0),
     senderSockets: 1,
     receiverProcesses: 1,
-    rate: 1000,
+    rate: OFFERED_RATE,
     durationMs: quick ? 5_000 : 15_000,
     drainMs: quick ? 3_000 : 15_000,
     textLength: 80,

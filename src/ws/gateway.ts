@@ -106,16 +106,18 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
 }
 
 function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): void {
-  const log = deps.log.child({ conn: conn.id, userId: conn.user.id });
+  // Fields, not a child logger per socket: tens of thousands of sockets stay small.
+  const about = () => ({ conn: conn.id, userId: conn.user.id });
+  const log = deps.log;
   deps.hub.add(conn);
-  log.debug('socket open');
+  log.debug(about(), 'socket open');
   conn.ws.on('pong', () => {
     conn.missedPings = 0;
   });
   conn.ws.on('message', (data, isBinary) => {
     conn.missedPings = 0;
     if (!frameLimiter.take(conn.id)) {
-      log.warn('frame flood; closing');
+      log.warn(about(), 'frame flood; closing');
       conn.close(1008, 'Too many frames');
       return;
     }
@@ -125,11 +127,11 @@ function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): v
     }
     void deps.onFrame(conn, data.toString());
   });
-  conn.ws.on('error', (err) => log.warn({ err }, 'socket error'));
+  conn.ws.on('error', (err) => log.warn({ ...about(), err }, 'socket error'));
   conn.ws.on('close', (code) => {
     deps.hub.remove(conn);
     deps.lobby.forget(conn);
-    log.debug({ code }, 'socket closed');
+    log.debug({ ...about(), code }, 'socket closed');
   });
 }
 
