@@ -16,6 +16,7 @@ import type { Outbox } from './outbox.js';
 import { authenticateUpgrade } from './upgrade-auth.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
+const HEARTBEAT_SLICE = 500;
 
 export interface GatewayDeps {
   server: Server;
@@ -85,16 +86,7 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
     );
   });
 
-  const heartbeat = setInterval(() => {
-    for (const conn of deps.hub.all()) {
-      if (conn.missedPings >= 2) {
-        conn.ws.terminate();
-        continue;
-      }
-      conn.missedPings++;
-      conn.ws.ping();
-    }
-  }, deps.heartbeatMs);
+  const heartbeat = setInterval(() => pingSlices([...deps.hub.all()]), deps.heartbeatMs);
   heartbeat.unref();
 
   return {
@@ -133,6 +125,25 @@ function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): v
     deps.lobby.forget(conn);
     log.debug({ ...about(), code }, 'socket closed');
   });
+}
+
+/**
+ * Pings every socket, dropping those silent for two rounds, a slice at a time: with
+ * tens of thousands of sockets one pass would otherwise hold the event loop for tens of
+ * milliseconds and show up in every message's latency.
+ */
+function pingSlices(conns: Connection[], from = 0): void {
+  const end = Math.min(conns.length, from + HEARTBEAT_SLICE);
+  for (let i = from; i < end; i++) {
+    const conn = conns[i]!;
+    if (conn.missedPings >= 2) {
+      conn.ws.terminate();
+      continue;
+    }
+    conn.missedPings++;
+    conn.ws.ping();
+  }
+  if (end < conns.length) setImmediate(() => pingSlices(conns, end));
 }
 
 function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
