@@ -19,6 +19,8 @@ const roomNotFound = () => notFound('ROOM_NOT_FOUND', 'Room');
 export class RoomsService extends EventEmitter<{ created: [Room] }> {
   private readonly repo: Repository<RoomRow>;
   private readonly cache = new Map<number, Room>();
+  /** The room list, read once and again only after a room is created. */
+  private listed: Promise<readonly Room[]> | null = null;
 
   constructor(db: DataSource) {
     super();
@@ -41,6 +43,7 @@ export class RoomsService extends EventEmitter<{ created: [Room] }> {
       const result = await this.repo.insert(row);
       const room = { id: Number(result.identifiers[0]!.id), name };
       this.cache.set(room.id, room);
+      this.listed = null;
       this.emit('created', room);
       return room;
     } catch (err) {
@@ -49,7 +52,19 @@ export class RoomsService extends EventEmitter<{ created: [Room] }> {
     }
   }
 
-  async list(): Promise<Room[]> {
+  /** The first 1,000 rooms, oldest first. */
+  list(): Promise<readonly Room[]> {
+    if (!this.listed) {
+      const loading = this.load();
+      loading.catch(() => {
+        if (this.listed === loading) this.listed = null;
+      });
+      this.listed = loading;
+    }
+    return this.listed;
+  }
+
+  private async load(): Promise<readonly Room[]> {
     const rows = await this.repo.find({ order: { id: 'ASC' }, take: 1000 });
     return rows.map(({ id, name }) => ({ id, name }));
   }

@@ -1,6 +1,7 @@
 import session from 'express-session';
 import { type DataSource, In, LessThan, type Repository } from 'typeorm';
 import { SessionEntity, type SessionRow } from '../db/entities.js';
+import { SessionCache } from './session-cache.js';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
@@ -8,25 +9,42 @@ const DAY_MS = 86_400_000;
 /** A session's expiry is pushed forward at most this often (touch would otherwise write on every request). */
 const TOUCH_EVERY_MS = 60 * 60_000;
 const MAX_REMEMBERED = 50_000;
+/**
+ * How long a session read from the database is reused. Logouts and other changes made by
+ * this process take effect at once; a second process sharing the database would go on
+ * accepting a session the first one ended for up to this long.
+ */
+export const SESSION_CACHE_TTL_MS = 5_000;
+const SESSION_CACHE_SIZE = 10_000;
 
 /** express-session store on our own database, so logins survive restarts and are shared by processes. */
 export class DatabaseSessionStore extends session.Store {
   private readonly repo: Repository<SessionRow>;
   /** Expiry last written per session id, so `touch` can skip needless writes. */
   private readonly written = new Map<string, number>();
+  private readonly cache: SessionCache;
 
   constructor(
     db: DataSource,
     private readonly defaultMaxAgeMs = DAY_MS,
+    cacheTtlMs = SESSION_CACHE_TTL_MS,
   ) {
     super();
     this.repo = db.getRepository(SessionEntity);
+    this.cache = new SessionCache(cacheTtlMs, SESSION_CACHE_SIZE);
   }
 
   override get(sid: string, cb: Callback<session.SessionData | null>): void {
+    const cached = this.cache.get(sid);
+    if (cached) {
+      cb(undefined, JSON.parse(cached.data));
+      return;
+    }
+    const readToken = this.cache.readStarted();
     this.repo.findOneBy({ id: sid }).then((row) => {
       if (!row || row.expiresAt <= Date.now()) return cb(undefined, null);
       this.remember(sid, row.expiresAt);
+      this.cache.fill(sid, { data: row.data, expiresAt: row.expiresAt }, readToken);
       cb(undefined, JSON.parse(row.data));
     }, cb);
   }
@@ -38,12 +56,17 @@ export class DatabaseSessionStore extends session.Store {
       expiresAt: this.expiry(data),
       data: JSON.stringify(data),
     };
+    this.cache.drop([sid]);
     this.repo.upsert(row, ['id']).then(
       () => {
+        this.cache.drop([sid]);
         this.remember(sid, row.expiresAt);
         cb?.();
       },
-      (err) => cb?.(err),
+      (err) => {
+        this.cache.drop([sid]);
+        cb?.(err);
+      },
     );
   }
 
@@ -56,6 +79,7 @@ export class DatabaseSessionStore extends session.Store {
     this.repo.update({ id: sid }, { expiresAt }).then(
       () => {
         this.remember(sid, expiresAt);
+        this.cache.extend(sid, expiresAt);
         cb?.();
       },
       (err) => cb?.(err),
@@ -64,9 +88,16 @@ export class DatabaseSessionStore extends session.Store {
 
   override destroy(sid: string, cb?: Callback): void {
     this.written.delete(sid);
+    this.cache.drop([sid]);
     this.repo.delete({ id: sid }).then(
-      () => cb?.(),
-      (err) => cb?.(err),
+      () => {
+        this.cache.drop([sid]);
+        cb?.();
+      },
+      (err) => {
+        this.cache.drop([sid]);
+        cb?.(err);
+      },
     );
   }
 
@@ -82,10 +113,18 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   async destroyMany(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.repo.delete({ id: In(ids) });
+    if (ids.length === 0) return;
+    for (const id of ids) this.written.delete(id);
+    this.cache.drop(ids);
+    try {
+      await this.repo.delete({ id: In(ids) });
+    } finally {
+      this.cache.drop(ids);
+    }
   }
 
   async deleteExpired(): Promise<number> {
+    // Cached sessions carry their expiry and are refused once it passes.
     const result = await this.repo.delete({ expiresAt: LessThan(Date.now()) });
     return result.affected ?? 0;
   }

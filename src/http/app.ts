@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { UsersService } from '../chat/users.service.js';
 import type { Logger } from '../log.js';
 import { trustProxySetting } from './client-ip.js';
@@ -9,8 +7,10 @@ import { rejectPollutionKeys } from './json.js';
 import { loadUser } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
+import { requestLog } from './request-log.js';
 import { hstsWhenSecure, securityHeaders } from './security-headers.js';
 import { assetVersion, staticFiles } from './static-files.js';
+import { compileViews } from './views.js';
 
 export interface AppDeps {
   log: Logger;
@@ -21,42 +21,23 @@ export interface AppDeps {
   routers: Router[];
 }
 
-const REQUEST_ID = /^[\w-]{1,64}$/;
-
 /** The Express app: middleware order is the security story, routes come from their own files. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Pages and API answers are made afresh for each request, so hashing every body for an
+  // ETag costs more than the rare 304 saves. Static files and uploads set their own.
+  app.set('etag', false);
   app.set('trust proxy', trustProxySetting(deps.trustProxy));
+  const viewsDir = path.join(deps.rootDir, 'views');
+  // Templates are compiled once here; views change only with a new build, which means a restart.
+  app.engine('ejs', compileViews(viewsDir).engine);
   app.set('view engine', 'ejs');
-  app.set('views', path.join(deps.rootDir, 'views'));
-  // Compile each template (and its includes) once instead of on every render; views
-  // change only with a new build, which means a restart.
+  app.set('views', viewsDir);
   app.set('view cache', true);
   app.locals.assetVersion = assetVersion(deps.rootDir);
 
-  app.use(
-    pinoHttp({
-      logger: deps.log.child({ module: 'http' }),
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'warn' : 'info'),
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customProps: (req) => ({ clientIp: (req as express.Request).ip }),
-    }),
-  );
+  app.use(requestLog(deps.log.child({ module: 'http' })));
   app.use(securityHeaders(), hstsWhenSecure);
   app.use(staticFiles(deps.rootDir));
   app.use(sameOriginOnly);

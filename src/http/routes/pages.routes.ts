@@ -1,11 +1,12 @@
-import { type Response, Router } from 'express';
+import { Router } from 'express';
 import { presetAvatars } from '../../chat/avatars.js';
-import { type Conversations, dmConversation, roomConversation } from '../../chat/conversations.js';
+import type { Conversations } from '../../chat/conversations.js';
 import type { Presence } from '../../chat/delivery.js';
 import type { MessagesService } from '../../chat/messages.service.js';
 import type { ReadStateService } from '../../chat/read-state.service.js';
 import type { RoomsService } from '../../chat/rooms.service.js';
 import type { UsersService } from '../../chat/users.service.js';
+import type { PublicUser } from '../../shared/wire.js';
 import { roomSummaries } from '../../ws/lobby-feed.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
 import { parse } from '../validate.js';
@@ -32,46 +33,52 @@ export function pagesRoutes(deps: PageDeps): Router {
   });
 
   router.get('/', requireUser, async (_req, res) => {
-    res.render('lobby', { title: 'Lobby', ...(await shell(deps, res)), active: null });
+    res.render('lobby', { title: 'Lobby', ...(await shell(deps, currentUser(res))), active: null });
   });
 
   router.get('/rooms/:roomId', requireUser, async (req, res) => {
     const me = currentUser(res);
     const room = await deps.rooms.getVisible(me, parse(idParam, req.params.roomId));
-    const history = await deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize });
-    const { readUpTo } = await deps.readState.receipts(me.id, roomConversation(room.id));
+    const [history, around] = await Promise.all([
+      deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize }),
+      shell(deps, me),
+    ]);
     res.render('room', {
       title: room.name,
-      ...(await shell(deps, res)),
+      ...around,
       active: { kind: 'room', id: room.id },
       room,
       history,
-      lastReadId: readUpTo,
+      lastReadId: around.unread.rooms.find((entry) => entry.roomId === room.id)?.lastReadId ?? 0,
     });
   });
 
   router.get('/dm/:userId', requireUser, async (req, res) => {
     const me = currentUser(res);
     const peerId = parse(idParam, req.params.userId);
-    const history = await deps.messages.history(me, { toUserId: peerId }, { limit: deps.historyPageSize });
+    const [history, around] = await Promise.all([
+      deps.messages.history(me, { toUserId: peerId }, { limit: deps.historyPageSize }),
+      shell(deps, me),
+    ]);
     const peer = (await deps.users.get(peerId))!;
-    const { readUpTo } = await deps.readState.receipts(me.id, dmConversation(me.id, peerId));
     res.render('dm', {
       title: peer.username,
-      ...(await shell(deps, res)),
+      ...around,
       active: { kind: 'dm', id: peer.id },
       peer: { ...peer, online: deps.presence.isOnline(peer.id) },
       history,
-      lastReadId: readUpTo,
+      lastReadId: around.unread.dms.find((entry) => entry.userId === peer.id)?.lastReadId ?? 0,
     });
   });
 
   return router;
 }
 
-/** What every signed-in page shows around the conversation: rooms and people. */
-async function shell(deps: PageDeps, res: Response) {
-  const me = currentUser(res);
+/**
+ * What every signed-in page shows around the conversation: rooms and people, and what is
+ * unread (which also says how far the user has read each conversation).
+ */
+async function shell(deps: PageDeps, me: PublicUser) {
   const [rooms, users, unread] = await Promise.all([
     roomSummaries(deps.rooms, deps.presence),
     deps.users.list(),
@@ -79,6 +86,6 @@ async function shell(deps: PageDeps, res: Response) {
   ]);
   const people = users
     .filter((user) => user.id !== me.id)
-    .map((user) => ({ ...user, online: deps.presence.isOnline(user.id) }));
+    .map(({ id, username, avatar }) => ({ id, username, avatar, online: deps.presence.isOnline(id) }));
   return { me, rooms, people, unread, avatars: presetAvatars };
 }
