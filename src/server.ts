@@ -5,6 +5,7 @@ import { AttachmentsService } from './chat/attachments.service.js';
 import { Conversations } from './chat/conversations.js';
 import { MessageWriter } from './chat/message-writer.js';
 import { MessagesService } from './chat/messages.service.js';
+import { PasswordHasher } from './chat/password-hasher.js';
 import { RateLimiter } from './chat/rate-limiter.js';
 import { ReadStateService } from './chat/read-state.service.js';
 import { RoomsService } from './chat/rooms.service.js';
@@ -49,7 +50,8 @@ export interface Natter {
 export async function createNatter(config: Config, log: Logger): Promise<Natter> {
   const db = await openDatabase(config);
   const hub = new Hub(config.PRESENCE_GRACE_MS);
-  const users = new UsersService(db, config.BCRYPT_ROUNDS);
+  const passwords = new PasswordHasher(config.BCRYPT_ROUNDS);
+  const users = new UsersService(db, passwords);
   const rooms = new RoomsService(db);
   await rooms.ensureDefaults();
   const attachments = new AttachmentsService(db, {
@@ -168,6 +170,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       const cutOff = setTimeout(() => hub.terminateAll(), 2000);
       await closed;
       clearTimeout(cutOff);
+      await passwords.close();
       await db.destroy();
     },
   };

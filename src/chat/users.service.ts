@@ -1,4 +1,3 @@
-import bcrypt from 'bcrypt';
 import { type DataSource, In, type Repository } from 'typeorm';
 import { isUniqueViolation } from '../db/dialect.js';
 import { UserEntity, type UserRow } from '../db/entities.js';
@@ -7,6 +6,7 @@ import { avatarUrl, PRESET_AVATAR_COUNT } from './avatars.js';
 import { isCommonPassword } from './common-passwords.js';
 import { AppError, invalid } from './errors.js';
 import { cleanUsername, nameKey } from './names.js';
+import type { PasswordHasher } from './password-hasher.js';
 
 export interface Credentials {
   username: string;
@@ -27,15 +27,19 @@ export function toPublicUser(row: UserRow): PublicUser {
 export class UsersService {
   private readonly repo: Repository<UserRow>;
   private readonly cache = new Map<number, PublicUser>();
+  /** Ids of the listed users in list order, read again only after someone signs up. */
+  private roster: Promise<readonly number[]> | null = null;
   // Compared against when the username is unknown, so both failures take the same time.
   private readonly dummyHash: Promise<string>;
 
   constructor(
     db: DataSource,
-    private readonly bcryptRounds: number,
+    private readonly passwords: PasswordHasher,
   ) {
     this.repo = db.getRepository(UserEntity);
-    this.dummyHash = bcrypt.hash('natter-dummy-password', bcryptRounds);
+    this.dummyHash = passwords.hash('natter-dummy-password');
+    // Awaited at the first unknown username; a shutdown before then is not an error.
+    this.dummyHash.catch(() => {});
   }
 
   async register(input: Registration): Promise<PublicUser> {
@@ -45,7 +49,7 @@ export class UsersService {
     }
     checkPassword(input.password, username);
     const avatar = input.avatar ?? 1 + Math.floor(Math.random() * PRESET_AVATAR_COUNT);
-    const passwordHash = await bcrypt.hash(input.password, this.bcryptRounds);
+    const passwordHash = await this.passwords.hash(input.password);
     const row = {
       username,
       usernameKey: nameKey(username),
@@ -56,6 +60,7 @@ export class UsersService {
     try {
       const result = await this.repo.insert(row);
       const id = Number(result.identifiers[0]!.id);
+      this.roster = null;
       return this.remember({ ...row, id });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('USERNAME_TAKEN', 409, 'That username is taken.');
@@ -67,7 +72,10 @@ export class UsersService {
   async authenticate(input: Credentials): Promise<PublicUser> {
     const username = cleanUsername(input.username);
     const row = username ? await this.repo.findOneBy({ usernameKey: nameKey(username) }) : null;
-    const passwordOk = await bcrypt.compare(input.password, row?.passwordHash ?? (await this.dummyHash));
+    const passwordOk = await this.passwords.compare(
+      input.password,
+      row?.passwordHash ?? (await this.dummyHash),
+    );
     if (!row || !passwordOk) throw invalidCredentials();
     return this.remember(row);
   }
@@ -97,11 +105,11 @@ export class UsersService {
   /** Changes a password after checking the current one. */
   async changePassword(user: PublicUser, current: string, next: string): Promise<void> {
     const row = await this.repo.findOneByOrFail({ id: user.id });
-    if (!(await bcrypt.compare(current, row.passwordHash))) {
+    if (!(await this.passwords.compare(current, row.passwordHash))) {
       throw new AppError('INVALID_CREDENTIALS', 401, 'Your current password is not right.');
     }
     checkPassword(next, row.username);
-    await this.repo.update({ id: user.id }, { passwordHash: await bcrypt.hash(next, this.bcryptRounds) });
+    await this.repo.update({ id: user.id }, { passwordHash: await this.passwords.hash(next) });
   }
 
   /** A preset (`preset:N`) or an uploaded image (`upload:<attachment id>`). */
@@ -111,9 +119,26 @@ export class UsersService {
     return this.remember(row);
   }
 
+  /** The first 1,000 users by username, from memory once read (avatars as they are now). */
   async list(): Promise<PublicUser[]> {
+    const ids = await this.rosterIds();
+    return ids.map((id) => this.cache.get(id)!);
+  }
+
+  private rosterIds(): Promise<readonly number[]> {
+    if (!this.roster) {
+      const loading = this.loadRoster();
+      loading.catch(() => {
+        if (this.roster === loading) this.roster = null;
+      });
+      this.roster = loading;
+    }
+    return this.roster;
+  }
+
+  private async loadRoster(): Promise<readonly number[]> {
     const rows = await this.repo.find({ order: { usernameKey: 'ASC' }, take: 1000 });
-    return rows.map((row) => this.remember(row));
+    return rows.map((row) => this.remember(row).id);
   }
 
   private remember(row: UserRow): PublicUser {

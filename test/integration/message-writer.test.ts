@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { AppError } from '../../src/chat/errors.js';
 import { type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
 import { MessageWriter } from '../../src/chat/message-writer.js';
+import { PasswordHasher } from '../../src/chat/password-hasher.js';
 import { RoomsService } from '../../src/chat/rooms.service.js';
 import { UsersService } from '../../src/chat/users.service.js';
 import { parseConfig } from '../../src/config.js';
@@ -28,8 +29,10 @@ describe(`message writer (${testDialect()})`, () => {
   before(async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'natter-writer-'));
     const mysql = testDialect() === 'mysql' ? await createMysqlDatabase() : null;
+    const passwords = new PasswordHasher(4, 1);
     db = await openDatabase(parseConfig({}, { DATA_DIR: dataDir, DATABASE_URL: mysql?.url }));
     cleanup = async () => {
+      await passwords.close();
       await db.destroy();
       await mysql?.drop();
       await rm(dataDir, { recursive: true, force: true });
@@ -37,7 +40,7 @@ describe(`message writer (${testDialect()})`, () => {
     const rooms = new RoomsService(db);
     await rooms.ensureDefaults();
     roomId = (await rooms.list())[0]!.id;
-    const accounts = new UsersService(db, 4);
+    const accounts = new UsersService(db, passwords);
     for (const name of ['wanda', 'xavier', 'yusuf']) {
       users.push((await accounts.register({ username: name, password: `${name}-long-secret` })).id);
     }

@@ -1,0 +1,99 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** How much lower than the event loop the hashing threads run (nice value, Linux). */
+export const HASHING_NICENESS = 10;
+
+export type HashJob =
+  | { id: number; op: 'hash'; password: string; rounds: number }
+  | { id: number; op: 'compare'; password: string; hash: string };
+
+type HashReply = { id: number; result: string | boolean } | { id: number; error: string };
+
+interface Waiting {
+  job: HashJob;
+  resolve(result: string | boolean): void;
+  reject(err: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  busy: Waiting | null;
+}
+
+/**
+ * bcrypt on a few background threads of low priority (`password-hasher.worker.ts`):
+ * never on the event loop, and never ahead of it for the CPU, so a wave of logins
+ * slows logins down rather than live messages. Jobs wait in order for a free thread.
+ */
+export class PasswordHasher {
+  private readonly threads: Thread[] = [];
+  private readonly queue: Waiting[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    readonly rounds: number,
+    private readonly size = Math.min(4, availableParallelism()),
+  ) {}
+
+  hash(password: string): Promise<string> {
+    return this.run({ id: ++this.nextId, op: 'hash', password, rounds: this.rounds }) as Promise<string>;
+  }
+
+  compare(password: string, hash: string): Promise<boolean> {
+    return this.run({ id: ++this.nextId, op: 'compare', password, hash }) as Promise<boolean>;
+  }
+
+  /** Ends the threads; jobs not yet answered fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiting of this.queue.splice(0)) waiting.reject(new Error('password hashing has stopped'));
+    await Promise.all([...this.threads].map((thread) => thread.worker.terminate()));
+  }
+
+  private run(job: HashJob): Promise<string | boolean> {
+    if (this.closed) return Promise.reject(new Error('password hashing has stopped'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const thread = this.threads.find((t) => !t.busy) ?? this.spawn();
+      if (!thread) return;
+      const waiting = this.queue.shift()!;
+      thread.busy = waiting;
+      thread.worker.postMessage(waiting.job);
+    }
+  }
+
+  private spawn(): Thread | null {
+    if (this.closed || this.threads.length >= this.size) return null;
+    const worker = new Worker(new URL('./password-hasher.worker.js', import.meta.url));
+    const thread: Thread = { worker, busy: null };
+    worker.unref();
+    worker.on('message', (reply: HashReply) => {
+      const waiting = thread.busy;
+      thread.busy = null;
+      if ('error' in reply) waiting?.reject(new Error(reply.error));
+      else waiting?.resolve(reply.result);
+      this.dispatch();
+    });
+    worker.on('error', (err) => this.retire(thread, err));
+    worker.on('exit', (code) => this.retire(thread, new Error(`password hashing thread exited (${code})`)));
+    this.threads.push(thread);
+    return thread;
+  }
+
+  /** A thread that failed is dropped (its job fails); the next job starts a new one. */
+  private retire(thread: Thread, err: Error): void {
+    const index = this.threads.indexOf(thread);
+    if (index >= 0) this.threads.splice(index, 1);
+    thread.busy?.reject(err);
+    thread.busy = null;
+    this.dispatch();
+  }
+}
