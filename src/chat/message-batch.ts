@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '../db/dialect.js';
 import type { MessageRow } from '../db/entities.js';
+import { MESSAGE_COLUMNS, messageFromRow, type StoredMessageRow } from '../db/message-rows.js';
 import { AppError } from './errors.js';
 
 export type NewMessage = Omit<MessageRow, 'id'>;
@@ -18,22 +19,9 @@ export interface SqlRunner {
   query(sql: string, parameters: unknown[]): Promise<any>;
 }
 
-const COLUMNS = 'room_id, to_user_id, dm_key, from_user_id, text, client_id, attachment_id, created_at';
 const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
 /** Keeps each lookup's OR chain well inside SQLite's expression depth limit. */
 const LOOKUP_CHUNK = 100;
-
-interface StoredRow {
-  id: number | string;
-  room_id: number | string | null;
-  to_user_id: number | string | null;
-  dm_key: string | null;
-  from_user_id: number | string;
-  text: string;
-  client_id: string;
-  attachment_id: string | null;
-  created_at: number | string;
-}
 
 /**
  * Stores a batch inside the caller's transaction with one multi-row INSERT. A message
@@ -68,7 +56,7 @@ async function insertFresh(runner: SqlRunner, rows: NewMessage[]): Promise<Map<s
   if (rows.length === 0) return stored;
   try {
     await runner.query(
-      `INSERT INTO messages (${COLUMNS}) VALUES ${rows.map(() => ROW_PLACEHOLDERS).join(', ')}`,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${rows.map(() => ROW_PLACEHOLDERS).join(', ')}`,
       rows.flatMap(valuesOf),
     );
   } catch (err) {
@@ -93,7 +81,10 @@ async function insertOneByOne(runner: SqlRunner, rows: NewMessage[]): Promise<Ma
     const key = keyOf(row.fromUserId, row.clientId);
     let created = true;
     try {
-      await runner.query(`INSERT INTO messages (${COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`, valuesOf(row));
+      await runner.query(
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`,
+        valuesOf(row),
+      );
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       created = false;
@@ -118,11 +109,11 @@ async function findBySenderAndClientId(
   for (let start = 0; start < rows.length; start += LOOKUP_CHUNK) {
     const chunk = rows.slice(start, start + LOOKUP_CHUNK);
     const where = chunk.map(() => '(from_user_id = ? AND client_id = ?)').join(' OR ');
-    const stored: StoredRow[] = await runner.query(
-      `SELECT id, ${COLUMNS} FROM messages WHERE ${where}`,
+    const stored: StoredMessageRow[] = await runner.query(
+      `SELECT id, ${MESSAGE_COLUMNS} FROM messages WHERE ${where}`,
       chunk.flatMap((row) => [row.fromUserId, row.clientId]),
     );
-    for (const row of stored) found.set(keyOf(Number(row.from_user_id), row.client_id), fromStored(row));
+    for (const row of stored) found.set(keyOf(Number(row.from_user_id), row.client_id), messageFromRow(row));
   }
   return found;
 }
@@ -138,20 +129,6 @@ function valuesOf(row: NewMessage): unknown[] {
     row.attachmentId,
     row.createdAt,
   ];
-}
-
-function fromStored(row: StoredRow): MessageRow {
-  return {
-    id: Number(row.id),
-    roomId: row.room_id === null ? null : Number(row.room_id),
-    toUserId: row.to_user_id === null ? null : Number(row.to_user_id),
-    dmKey: row.dm_key,
-    fromUserId: Number(row.from_user_id),
-    text: row.text,
-    clientId: row.client_id,
-    attachmentId: row.attachment_id,
-    createdAt: Number(row.created_at),
-  };
 }
 
 function keyOf(fromUserId: number, clientId: string): string {

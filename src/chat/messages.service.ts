@@ -1,6 +1,7 @@
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { isMysql } from '../db/dialect.js';
-import { MessageEntity, type MessageRow } from '../db/entities.js';
+import type { MessageRow } from '../db/entities.js';
+import { MESSAGE_COLUMNS, messageFromRow, type StoredMessageRow } from '../db/message-rows.js';
 import { replaceShortcodes } from '../shared/emoji.js';
 import type { Attachment, HistoryPage, PublicUser, WireMessage } from '../shared/wire.js';
 import { type AttachmentsService, toWireAttachment } from './attachments.service.js';
@@ -28,11 +29,10 @@ export const MAX_TEXT_LENGTH = 4000;
 
 /** Messages: the one path by which a message is stored, delivered and read back. */
 export class MessagesService {
-  private readonly repo: Repository<MessageRow>;
   private readonly mysql: boolean;
 
   constructor(
-    db: DataSource,
+    private readonly db: DataSource,
     private readonly writer: MessageWriter,
     private readonly users: UsersService,
     private readonly attachments: AttachmentsService,
@@ -43,7 +43,6 @@ export class MessagesService {
     private readonly limiter: RateLimiter,
     private readonly onError: (err: unknown) => void,
   ) {
-    this.repo = db.getRepository(MessageEntity);
     this.mysql = isMysql(db);
   }
 
@@ -73,6 +72,10 @@ export class MessagesService {
       attachmentId: attachment?.id ?? null,
       createdAt: Date.now(),
     });
+    // Both people are part of the conversation before the sender hears "stored", so the
+    // message counts as unread for the other at once (free after the first message).
+    await this.readState.join(user.id, conversation);
+    if (conversation.peerId !== null) await this.readState.join(conversation.peerId, conversation);
     const stored = row.attachmentId === attachment?.id ? attachment : await this.attachmentOf(row);
     const message = toWire(row, user, stored ? toWireAttachment(stored) : null);
     if (created) {
@@ -101,20 +104,26 @@ export class MessagesService {
 
   /** One page of an already-authorised conversation. */
   async page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
-    const query = this.repo.createQueryBuilder('m');
-    const index = conversation.roomId !== null ? 'ix_messages_room' : 'ix_messages_dm';
+    const byRoom = conversation.roomId !== null;
     // MariaDB otherwise reads every newer row of the conversation ("ref" on room_id with
     // the id bound as a filter); the hint makes it a range scan at any depth.
-    if (this.mysql) query.useIndex(index);
-    if (conversation.roomId !== null) query.where('m.room_id = :roomId', { roomId: conversation.roomId });
-    else query.where('m.dm_key = :dmKey', { dmKey: conversation.dmKey });
+    const hint = this.mysql ? ` USE INDEX (${byRoom ? 'ix_messages_room' : 'ix_messages_dm'})` : '';
+    const where = [byRoom ? 'room_id = ?' : 'dm_key = ?'];
+    const parameters: unknown[] = [byRoom ? conversation.roomId : conversation.dmKey];
+    if (page.after !== undefined) {
+      where.push('id > ?');
+      parameters.push(page.after);
+    }
+    if (page.before !== undefined) {
+      where.push('id < ?');
+      parameters.push(page.before);
+    }
     const ascending = page.after !== undefined && page.before === undefined;
-    if (page.after !== undefined) query.andWhere('m.id > :after', { after: page.after });
-    if (page.before !== undefined) query.andWhere('m.id < :before', { before: page.before });
-    const rows = await query
-      .orderBy('m.id', ascending ? 'ASC' : 'DESC')
-      .limit(page.limit + 1)
-      .getMany();
+    const stored: StoredMessageRow[] = await this.db.query(
+      `SELECT id, ${MESSAGE_COLUMNS} FROM messages${hint} WHERE ${where.join(' AND ')} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT ?`,
+      [...parameters, page.limit + 1],
+    );
+    const rows = stored.map(messageFromRow);
     const hasMore = rows.length > page.limit;
     const kept = rows.slice(0, page.limit);
     if (!ascending) kept.reverse();
@@ -142,15 +151,12 @@ export class MessagesService {
       this.delivery.toRoom(conversation.roomId, { type: 'message', message }, exceptConnectionId);
       const members = await this.readState.roomMembers(conversation.roomId);
       this.delivery.toUsersOutsideRoom(members, conversation.roomId, { type: 'notify', message }, senderId);
-      await this.readState.join(senderId, conversation);
       return;
     }
     const peerId = conversation.peerId!;
     const frame = { type: 'message', message } as const;
     this.delivery.toUser(peerId, frame);
     this.delivery.toUser(senderId, frame, exceptConnectionId);
-    await this.readState.join(senderId, conversation);
-    await this.readState.join(peerId, conversation);
     if (this.presence.isConnected(peerId))
       await this.readState.delivered(peerId, conversation, message.id, senderId);
   }
