@@ -105,7 +105,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       peopleRoutes(users, messages, readState, hub),
       uploadsRoutes(attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
       profileRoutes(users, attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
-      pagesRoutes({ users, rooms, messages, conversations, readState, presence: hub, historyPageSize: 50 }),
+      pagesRoutes({ users, rooms, messages, readState, presence: hub, historyPageSize: 50 }),
     ],
   });
   // Slow or idle clients cannot hold connections open: headers must arrive promptly.

@@ -106,8 +106,9 @@ export class MessagesService {
   async page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
     const byRoom = conversation.roomId !== null;
     // MariaDB otherwise reads every newer row of the conversation ("ref" on room_id with
-    // the id bound as a filter); the hint makes it a range scan at any depth.
-    const hint = this.mysql ? ` USE INDEX (${byRoom ? 'ix_messages_room' : 'ix_messages_dm'})` : '';
+    // the id bound as a filter; USE INDEX keeps that plan); FORCE INDEX makes it a range
+    // scan at any depth.
+    const hint = this.mysql ? ` FORCE INDEX (${byRoom ? 'ix_messages_room' : 'ix_messages_dm'})` : '';
     const where = [byRoom ? 'room_id = ?' : 'dm_key = ?'];
     const parameters: unknown[] = [byRoom ? conversation.roomId : conversation.dmKey];
     if (page.after !== undefined) {

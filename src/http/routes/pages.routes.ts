@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { presetAvatars } from '../../chat/avatars.js';
-import type { Conversations } from '../../chat/conversations.js';
 import type { Presence } from '../../chat/delivery.js';
 import type { MessagesService } from '../../chat/messages.service.js';
 import type { ReadStateService } from '../../chat/read-state.service.js';
@@ -16,7 +15,6 @@ export interface PageDeps {
   users: UsersService;
   rooms: RoomsService;
   messages: MessagesService;
-  conversations: Conversations;
   readState: ReadStateService;
   presence: Presence;
   historyPageSize: number;
