@@ -11,7 +11,8 @@ export interface WriteResult {
   created: boolean;
 }
 
-export type BatchOutcome = WriteResult | AppError;
+/** What one send in a batch gets: its stored row, or the error that refused it. */
+export type BatchOutcome = WriteResult | Error;
 
 /** What a batch needs of a database connection: TypeORM's QueryRunner, or a thin wrapper. */
 export interface SqlRunner {
@@ -24,80 +25,58 @@ const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
 const LOOKUP_CHUNK = 100;
 
 /**
- * Stores a batch inside the caller's transaction with one multi-row INSERT. A message
- * whose sender already stored its clientId (a resend) is answered with the first copy;
- * the same clientId twice in one batch is stored once. Results are in batch order.
+ * Stores a batch with one multi-row INSERT, atomic and durable on its own (no explicit
+ * transaction: on MySQL that saves three round trips per batch), then reads the new ids
+ * back by (sender, clientId). Results are in batch order; an outcome that is an Error
+ * fails that one send.
  */
 export async function storeBatch(runner: SqlRunner, batch: NewMessage[]): Promise<BatchOutcome[]> {
-  const earlier = await findBySenderAndClientId(runner, batch);
-  const firstOfKey = new Map<string, number>();
-  const fresh: NewMessage[] = [];
-  for (const [i, row] of batch.entries()) {
-    const key = keyOf(row.fromUserId, row.clientId);
-    if (!earlier.has(key) && !firstOfKey.has(key)) {
-      firstOfKey.set(key, i);
-      fresh.push(row);
-    }
-  }
-  const stored = await insertFresh(runner, fresh);
-  return batch.map((row, i) => {
-    const key = keyOf(row.fromUserId, row.clientId);
-    const first = earlier.get(key);
-    if (first) return { row: first, created: false };
-    const outcome = stored.get(key)!;
-    if (outcome instanceof AppError || firstOfKey.get(key) === i) return outcome;
-    return { row: outcome.row, created: false };
-  });
-}
-
-/** Inserts rows known to be new; falls back to one INSERT per row when one of them conflicts. */
-async function insertFresh(runner: SqlRunner, rows: NewMessage[]): Promise<Map<string, BatchOutcome>> {
-  const stored = new Map<string, BatchOutcome>();
-  if (rows.length === 0) return stored;
   try {
     await runner.query(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${rows.map(() => ROW_PLACEHOLDERS).join(', ')}`,
-      rows.flatMap(valuesOf),
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${batch.map(() => ROW_PLACEHOLDERS).join(', ')}`,
+      batch.flatMap(valuesOf),
     );
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return insertOneByOne(runner, rows);
+    return storeOneByOne(runner, batch);
   }
-  const ids = await findBySenderAndClientId(runner, rows);
-  for (const row of rows) {
-    const key = keyOf(row.fromUserId, row.clientId);
-    stored.set(key, { row: { ...row, id: ids.get(key)!.id }, created: true });
-  }
-  return stored;
+  const ids = await findBySenderAndClientId(runner, batch);
+  return batch.map((row) => ({
+    row: { ...row, id: ids.get(keyOf(row.fromUserId, row.clientId))!.id },
+    created: true,
+  }));
 }
 
 /**
- * The slow path for a batch holding a conflict: an attachment already used by another
- * message, or a resend stored by another process between our lookup and our insert.
+ * The slow path, for a batch the unique indexes refused as a whole (and so stored none
+ * of): a resend of a stored message, the same clientId twice in the batch, or an
+ * attachment already in another message. A resend is answered with the first copy.
  */
-async function insertOneByOne(runner: SqlRunner, rows: NewMessage[]): Promise<Map<string, BatchOutcome>> {
-  const stored = new Map<string, BatchOutcome>();
-  for (const row of rows) {
-    const key = keyOf(row.fromUserId, row.clientId);
-    let created = true;
+async function storeOneByOne(runner: SqlRunner, batch: NewMessage[]): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = [];
+  for (const row of batch) {
     try {
-      await runner.query(
-        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`,
-        valuesOf(row),
+      let created = true;
+      try {
+        await runner.query(
+          `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`,
+          valuesOf(row),
+        );
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        created = false;
+      }
+      const found = (await findBySenderAndClientId(runner, [row])).get(keyOf(row.fromUserId, row.clientId));
+      outcomes.push(
+        found
+          ? { row: found, created }
+          : new AppError('ATTACHMENT_IN_USE', 409, 'That file is already in another message.'),
       );
     } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      created = false;
+      outcomes.push(err instanceof Error ? err : new Error(String(err)));
     }
-    const found = (await findBySenderAndClientId(runner, [row])).get(key);
-    stored.set(
-      key,
-      found
-        ? { row: found, created }
-        : new AppError('ATTACHMENT_IN_USE', 409, 'That file is already in another message.'),
-    );
   }
-  return stored;
+  return outcomes;
 }
 
 /** Rows stored under the batch's (sender, clientId) pairs, looked up in chunks of a modest OR. */

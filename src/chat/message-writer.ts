@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { AppError } from './errors.js';
 import { type NewMessage, storeBatch, type WriteResult } from './message-batch.js';
 
 export type { NewMessage, WriteResult } from './message-batch.js';
@@ -14,9 +13,9 @@ const MAX_BATCH = 500;
 
 /**
  * The single writer of messages. Sends that arrive while the previous batch commits
- * (or in the same event-loop turn) are stored together, with one multi-row INSERT in
- * one transaction. Batches run one after another, so ids grow in commit order, and
- * callers are answered only after their row is durable.
+ * (or in the same event-loop turn) are stored together, with one multi-row INSERT.
+ * Batches run one after another, so ids grow in commit order, and callers are
+ * answered only after their row is durable.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
@@ -40,11 +39,13 @@ export class MessageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const rows = batch.map((pending) => pending.row);
-        const outcomes = await this.db.transaction((em) => storeBatch(em.queryRunner!, rows));
+        const outcomes = await storeBatch(
+          this.db,
+          batch.map((pending) => pending.row),
+        );
         for (const [i, pending] of batch.entries()) {
           const outcome = outcomes[i]!;
-          if (outcome instanceof AppError) pending.reject(outcome);
+          if (outcome instanceof Error) pending.reject(outcome);
           else pending.resolve(outcome);
         }
       } catch (err) {

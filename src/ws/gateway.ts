@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { RateLimiter } from '../chat/rate-limiter.js';
 import type { UsersService } from '../chat/users.service.js';
 import { clientIp, compileTrust, trustProxySetting } from '../http/client-ip.js';
 import type { Logger } from '../log.js';
+import type { PublicUser } from '../shared/wire.js';
 import { Connection } from './connection.js';
 import { ConnectionCaps } from './connection-caps.js';
 import type { createFrameHandler } from './handlers.js';
@@ -52,8 +53,17 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
   const caps = new ConnectionCaps(deps.connectionCaps.perUser, deps.connectionCaps.perIp);
   const trust = compileTrust(trustProxySetting(deps.trustProxy));
 
+  const onUpgradeSocketError = (err: Error) => log.debug({ err }, 'upgrade socket error');
+  // Built apart from the upgrade handler so that nothing a socket keeps for its lifetime
+  // (its listeners) closes over the request, its headers or its session.
+  const admit = (ws: WebSocket, socket: Duplex, user: PublicUser, sessionId: string, ip: string) => {
+    const conn = new Connection(randomUUID(), ws, socket, user, sessionId, deps.outbox);
+    ws.once('close', () => caps.release(user.id, ip));
+    open(deps, conn, frameLimiter);
+  };
+
   deps.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (err) => log.debug({ err }, 'upgrade socket error'));
+    socket.on('error', onUpgradeSocketError);
     authenticateUpgrade(req, deps.sessionFor, deps.users).then(
       (decision) => {
         if (!decision.ok) {
@@ -66,18 +76,8 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
           log.warn({ userId: decision.user.id, ip }, 'ws upgrade refused: too many connections');
           return refuse(socket, 429);
         }
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          const conn = new Connection(
-            randomUUID(),
-            ws,
-            socket,
-            decision.user,
-            decision.sessionId,
-            deps.outbox,
-          );
-          ws.once('close', () => caps.release(decision.user.id, ip));
-          open(deps, conn, frameLimiter);
-        });
+        const { user, sessionId } = decision;
+        wss.handleUpgrade(req, socket, head, (ws) => admit(ws, socket, user, sessionId, ip));
       },
       (err: unknown) => {
         log.warn({ err }, 'ws upgrade failed');
