@@ -14,7 +14,7 @@ export interface WriteResult {
 /** What one send in a batch gets: its stored row, or the error that refused it. */
 export type BatchOutcome = WriteResult | Error;
 
-/** What a batch needs of a database connection: TypeORM's QueryRunner, or a thin wrapper. */
+/** What a batch needs of the database: TypeORM's DataSource, or a wrapper around it. */
 export interface SqlRunner {
   // biome-ignore lint/suspicious/noExplicitAny: rows come back untyped from either driver
   query(sql: string, parameters: unknown[]): Promise<any>;

@@ -72,10 +72,15 @@ export class MessagesService {
       attachmentId: attachment?.id ?? null,
       createdAt: Date.now(),
     });
-    // Both people are part of the conversation before the sender hears "stored", so the
-    // message counts as unread for the other at once (free after the first message).
-    await this.readState.join(user.id, conversation);
-    if (conversation.peerId !== null) await this.readState.join(conversation.peerId, conversation);
+    // Both people of a private conversation are part of it before the sender hears
+    // "stored", so the message counts as unread for the other at once (free after the
+    // first message). A room's sender joins during delivery, off the ack's path.
+    if (conversation.peerId !== null) {
+      await Promise.all([
+        this.readState.join(user.id, conversation),
+        this.readState.join(conversation.peerId, conversation),
+      ]);
+    }
     const stored = row.attachmentId === attachment?.id ? attachment : await this.attachmentOf(row);
     const message = toWire(row, user, stored ? toWireAttachment(stored) : null);
     if (created) {
@@ -152,6 +157,7 @@ export class MessagesService {
       this.delivery.toRoom(conversation.roomId, { type: 'message', message }, exceptConnectionId);
       const members = await this.readState.roomMembers(conversation.roomId);
       this.delivery.toUsersOutsideRoom(members, conversation.roomId, { type: 'notify', message }, senderId);
+      await this.readState.join(senderId, conversation);
       return;
     }
     const peerId = conversation.peerId!;
