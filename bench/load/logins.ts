@@ -1,4 +1,4 @@
-import { KeepAliveConnection } from '../lib/http-keepalive.js';
+import { runClosedLoop } from '../lib/closed-loop.js';
 import { type GeneratorBase, generatorConfig, serveRunner } from '../lib/ipc.js';
 import type { HttpReport } from '../lib/load-types.js';
 
@@ -20,52 +20,22 @@ interface LoginPlan {
 
 const config = generatorConfig<LoginsConfig>();
 
-async function run(plan: LoginPlan): Promise<HttpReport> {
-  const cpu = process.cpuUsage();
-  const report: HttpReport = {
-    requests: 0,
-    ok: 0,
-    statuses: {},
-    errors: 0,
-    firstError: null,
-    elapsedMs: 0,
-    latenciesMs: [],
-    bytes: 0,
-    cpuCores: 0,
-  };
-  const start = performance.now();
-  const deadline = start + plan.durationMs;
-  const loop = async () => {
-    const connection = new KeepAliveConnection(config.host, config.port);
-    while (report.requests < plan.maxLogins && performance.now() < deadline) {
-      const n = report.requests++;
-      const body = JSON.stringify({
-        username: plan.usernames[n % plan.usernames.length],
-        password: plan.password,
-      });
-      const t0 = performance.now();
-      try {
-        const answer = await connection.request(
-          'POST',
-          '/api/login',
-          { 'Content-Type': 'application/json' },
-          body,
-        );
-        report.latenciesMs.push(Math.round((performance.now() - t0) * 1000) / 1000);
-        report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
-        if (answer.status === 200) report.ok++;
-      } catch (err) {
-        report.errors++;
-        report.firstError ??= err instanceof Error ? err.message : String(err);
-      }
-    }
-    connection.close();
-  };
-  await Promise.all(Array.from({ length: plan.concurrency }, loop));
-  report.elapsedMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  report.cpuCores = (used.user + used.system) / 1000 / report.elapsedMs;
-  return report;
+function run(plan: LoginPlan): Promise<HttpReport> {
+  return runClosedLoop(
+    {
+      host: config.host,
+      port: config.port,
+      connections: plan.concurrency,
+      durationMs: plan.durationMs,
+      maxRequests: plan.maxLogins,
+    },
+    (n) => ({
+      method: 'POST',
+      path: '/api/login',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: plan.usernames[n % plan.usernames.length], password: plan.password }),
+    }),
+  );
 }
 
 serveRunner(config.lifetimeMs, { run });
