@@ -4,64 +4,27 @@
 // private chat at desktop (1280×800) and phone (390×844) sizes into docs/images/.
 //
 //   npm run screenshots                       light theme, into docs/images/
-//   node scripts/screenshots.mjs --dark DIR   dark theme, into DIR (to look at, not committed)
+//   node scripts/screenshots.mjs --dark DIR   dark theme, into DIR (after a build; not committed)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
+// Built by `npm run screenshots` before this script runs.
+import { CHROMIUM, LAUNCH_ARGS } from '../dist/test/helpers/chromium.js';
+import { encodePng } from '../dist/test/helpers/png.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const dark = args.includes('--dark');
 const outDir = path.resolve(root, args.find((a) => !a.startsWith('--')) ?? 'docs/images');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MAX_BYTES = 300 * 1024;
 const password = `screenshots ${randomBytes(12).toString('hex')}`;
 
 // ---------- a small PNG encoder (RGB, no library) ----------
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const sum = Buffer.alloc(4);
-  sum.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, sum]);
-}
-
-function encodePng(width, height, pixels) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    pixels.copy(rows, y * (width * 3 + 1) + 1, y * width * 3, (y + 1) * width * 3);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** A dashboard mock-up: a header, three stat cards and a bar chart. */
 function dashboardPng(width = 640, height = 400) {
@@ -274,16 +237,7 @@ async function main() {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--font-render-hinting=none',
-      ],
+      args: [...LAUNCH_ARGS, '--font-render-hinting=none'],
     });
     const sizes = {
       desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },

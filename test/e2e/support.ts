@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import {
   type Browser,
   type BrowserContext,
@@ -15,19 +14,11 @@ import {
   type Page,
 } from 'playwright-core';
 import type { ConfigInput } from '../../src/config.js';
+import { CHROMIUM, LAUNCH_ARGS } from '../helpers/chromium.js';
 import { type ChatSocket, HttpClient } from '../helpers/client.js';
+import { encodePng } from '../helpers/png.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 export const DESKTOP = { width: 1280, height: 800 };
 export const PASSWORD = `e2e password ${randomUUID()}`;
 const RESULTS_DIR = path.resolve('test-results');
@@ -185,45 +176,20 @@ export async function openRoom(page: Page, roomId: number): Promise<void> {
  * `noise` bytes (repeated) for a file that does not compress.
  */
 export function makePng(width: number, height: number, noise?: Uint8Array): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of buf) c = (crcTable[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc((width * 3 + 1) * height);
+  const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
     for (let x = 0; x < width; x++) {
-      const at = row + 1 + x * 3;
-      const n = noise && noise.length > 0 ? (noise[(at - y) % noise.length] ?? 0) : -1;
-      rows[at] = n >= 0 ? n : Math.round((255 * x) / width);
-      rows[at + 1] = n >= 0 ? (noise?.[(at - y + 1) % noise.length] ?? 0) : Math.round((255 * y) / height);
-      rows[at + 2] = n >= 0 ? (noise?.[(at - y + 2) % noise.length] ?? 0) : 180;
+      const at = (y * width + x) * 3;
+      if (noise && noise.length > 0) {
+        for (let c = 0; c < 3; c++) pixels[at + c] = noise[(at + c) % noise.length] ?? 0;
+      } else {
+        pixels[at] = Math.round((255 * x) / width);
+        pixels[at + 1] = Math.round((255 * y) / height);
+        pixels[at + 2] = 180;
+      }
     }
   }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(width, height, pixels);
 }
 
 /** A function evaluated in the page, from its source (this project has no DOM types). */
