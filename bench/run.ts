@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from './lib/args.js';
-import { killStartedProcesses } from './lib/generators.js';
+import { exitWhenDone, killStartedProcesses } from './lib/generators.js';
 import { MachineMeter } from './lib/machine.js';
 import type { ScenarioContext } from './lib/scenario.js';
 import { dropLiveStores, mysqlReachable } from './lib/stores.js';
@@ -68,14 +68,4 @@ process.on('SIGINT', () => {
   const timeout = new Promise((resolve) => setTimeout(resolve, 5_000));
   void Promise.race([dropLiveStores(), timeout]).then(() => process.exit(130));
 });
-main().then(
-  (code) => {
-    killStartedProcesses();
-    process.exit(code);
-  },
-  (err: unknown) => {
-    killStartedProcesses();
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(2);
-  },
-);
+exitWhenDone(main);

@@ -1,4 +1,4 @@
-import { killStartedProcesses } from './lib/generators.js';
+import { exitWhenDone } from './lib/generators.js';
 import type { ScenarioContext } from './lib/scenario.js';
 import { fanoutOnNatter, fanoutPlan, strip } from './scenarios/fanout.js';
 
@@ -36,14 +36,4 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    killStartedProcesses();
-    process.exit(code);
-  },
-  (err: unknown) => {
-    killStartedProcesses();
-    console.error(err);
-    process.exit(2);
-  },
-);
+exitWhenDone(main);

@@ -36,6 +36,21 @@ export function killStartedProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/** Runs a command's main and exits with its code (2 when it throws), leaving no generator behind. */
+export function exitWhenDone(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      killStartedProcesses();
+      process.exit(code);
+    },
+    (err: unknown) => {
+      killStartedProcesses();
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(2);
+    },
+  );
+}
+
 /** One load-generator process (a compiled bench/load/<role>.js) driven over IPC. */
 export class Generator {
   private nextId = 1;

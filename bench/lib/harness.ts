@@ -1,6 +1,6 @@
 import type { ScenarioContext } from './scenario.js';
 import { type NatterOptions, type RunningServer, startCeiling, startNatter } from './servers.js';
-import { createStore } from './stores.js';
+import { createStore, type Store } from './stores.js';
 
 /** Runs `work` against a Natter on a fresh database, then stops it and drops the database. */
 export async function withNatter<T>(
@@ -9,17 +9,7 @@ export async function withNatter<T>(
   options: NatterOptions,
   work: (server: RunningServer) => Promise<T>,
 ): Promise<T> {
-  const store = await createStore(ctx.db, label);
-  try {
-    const server = await startNatter(store, options);
-    try {
-      return await work(server);
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    await store.drop();
-  }
+  return withServer(ctx.db, label, (store) => startNatter(store, options), work);
 }
 
 /** Same for the ceiling server. */
@@ -28,9 +18,19 @@ export async function withCeiling<T>(
   label: string,
   work: (server: RunningServer) => Promise<T>,
 ): Promise<T> {
-  const store = await createStore(ctx.db, `${label}-ceiling`);
+  return withServer(ctx.db, `${label}-ceiling`, startCeiling, work);
+}
+
+/** A fresh store, a server on it, the work; then both are gone, whatever happened. */
+async function withServer<T>(
+  db: ScenarioContext['db'],
+  label: string,
+  start: (store: Store) => Promise<RunningServer>,
+  work: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const store = await createStore(db, label);
   try {
-    const server = await startCeiling(store);
+    const server = await start(store);
     try {
       return await work(server);
     } finally {
