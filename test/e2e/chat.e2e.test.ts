@@ -1,11 +1,9 @@
 // End-to-end: real Chromium against a real in-process Natter. Two browser contexts are two people.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { HttpClient } from '../helpers/client.js';
-import { confirmed, messages, PASSWORD, send, suite } from './support.js';
+import { axeProblems, confirmed, messages, PASSWORD, send, suite } from './support.js';
 
 const suffix = randomUUID().slice(0, 6);
 const aliceName = `alice_${suffix}`;
@@ -263,7 +261,6 @@ if (declared) {
   e2e(
     'the login, sign-up, lobby, room and private pages have no serious accessibility problems',
     async () => {
-      const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
       const bobCookies = await bob.context().cookies();
       const problems: string[] = [];
       for (const colorScheme of ['light', 'dark'] as const) {
@@ -281,23 +278,7 @@ if (declared) {
           await page.goto(url);
           if (url.startsWith('/rooms/')) await confirmed(page, 'typed while offline').waitFor();
           if (url.startsWith('/dm/')) await confirmed(page, 'typing a reply').waitFor();
-          // Evaluated through the debugging protocol, so the page's CSP does not apply to axe itself.
-          await page.evaluate(axeSource);
-          const { passes, violations } = await page.evaluate(async () => {
-            const axe = (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
-            const result = await axe.run();
-            return {
-              passes: result.passes.length,
-              violations: result.violations
-                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-                .map(
-                  (v) =>
-                    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
-                ),
-            };
-          });
-          assert.ok(passes > 10, `axe ran its checks on ${url}`);
-          for (const v of violations) problems.push(`${colorScheme} ${url}: ${v}`);
+          for (const v of await axeProblems(page)) problems.push(`${colorScheme} ${url}: ${v}`);
         }
         await h.closeContext(visitor.context());
         await h.closeContext(member.context());
@@ -323,9 +304,4 @@ if (declared) {
     await bob.reload();
     assert.notEqual(new URL(bob.url()).pathname, '/login');
   });
-}
-
-interface AxeResults {
-  passes: unknown[];
-  violations: { id: string; impact?: string | null; help: string; nodes: { target: string[] }[] }[];
 }
