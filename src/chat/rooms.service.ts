@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/dialect.js';
 import { RoomEntity, type RoomRow } from '../db/entities.js';
 import type { PublicUser } from '../shared/wire.js';
 import { AppError, invalid, notFound } from './errors.js';
+import { KeptLoad } from './kept-load.js';
 import { cleanRoomName, nameKey } from './names.js';
 
 export interface Room {
@@ -20,7 +21,7 @@ export class RoomsService extends EventEmitter<{ created: [Room] }> {
   private readonly repo: Repository<RoomRow>;
   private readonly cache = new Map<number, Room>();
   /** The room list, read once and again only after a room is created. */
-  private listed: Promise<readonly Room[]> | null = null;
+  private readonly listed = new KeptLoad(() => this.load());
 
   constructor(db: DataSource) {
     super();
@@ -43,7 +44,7 @@ export class RoomsService extends EventEmitter<{ created: [Room] }> {
       const result = await this.repo.insert(row);
       const room = { id: Number(result.identifiers[0]!.id), name };
       this.cache.set(room.id, room);
-      this.listed = null;
+      this.listed.forget();
       this.emit('created', room);
       return room;
     } catch (err) {
@@ -54,14 +55,7 @@ export class RoomsService extends EventEmitter<{ created: [Room] }> {
 
   /** The first 1,000 rooms, oldest first. */
   list(): Promise<readonly Room[]> {
-    if (!this.listed) {
-      const loading = this.load();
-      loading.catch(() => {
-        if (this.listed === loading) this.listed = null;
-      });
-      this.listed = loading;
-    }
-    return this.listed;
+    return this.listed.get();
   }
 
   private async load(): Promise<readonly Room[]> {

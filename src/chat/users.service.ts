@@ -5,6 +5,7 @@ import type { PublicUser } from '../shared/wire.js';
 import { avatarUrl, PRESET_AVATAR_COUNT } from './avatars.js';
 import { isCommonPassword } from './common-passwords.js';
 import { AppError, invalid } from './errors.js';
+import { KeptLoad } from './kept-load.js';
 import { cleanUsername, nameKey } from './names.js';
 import type { PasswordHasher } from './password-hasher.js';
 
@@ -28,7 +29,7 @@ export class UsersService {
   private readonly repo: Repository<UserRow>;
   private readonly cache = new Map<number, PublicUser>();
   /** Ids of the listed users in list order, read again only after someone signs up. */
-  private roster: Promise<readonly number[]> | null = null;
+  private readonly roster = new KeptLoad(() => this.loadRoster());
   // Compared against when the username is unknown, so both failures take the same time.
   private readonly dummyHash: Promise<string>;
 
@@ -60,7 +61,7 @@ export class UsersService {
     try {
       const result = await this.repo.insert(row);
       const id = Number(result.identifiers[0]!.id);
-      this.roster = null;
+      this.roster.forget();
       return this.remember({ ...row, id });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('USERNAME_TAKEN', 409, 'That username is taken.');
@@ -121,19 +122,8 @@ export class UsersService {
 
   /** The first 1,000 users by username, from memory once read (avatars as they are now). */
   async list(): Promise<PublicUser[]> {
-    const ids = await this.rosterIds();
+    const ids = await this.roster.get();
     return ids.map((id) => this.cache.get(id)!);
-  }
-
-  private rosterIds(): Promise<readonly number[]> {
-    if (!this.roster) {
-      const loading = this.loadRoster();
-      loading.catch(() => {
-        if (this.roster === loading) this.roster = null;
-      });
-      this.roster = loading;
-    }
-    return this.roster;
   }
 
   private async loadRoster(): Promise<readonly number[]> {
