@@ -11,7 +11,7 @@ export interface Delivery {
   toUser(userId: number, frame: ServerFrame, exceptConnectionId?: string): void;
   /** Every socket of these users (but the one who caused it) that is not subscribed to the room. */
   toUsersOutsideRoom(
-    userIds: Iterable<number>,
+    userIds: ReadonlySet<number>,
     roomId: number,
     frame: ServerFrame,
     exceptUserId?: number,

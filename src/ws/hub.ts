@@ -92,14 +92,16 @@ export class Hub
   }
 
   toUsersOutsideRoom(
-    userIds: Iterable<number>,
+    userIds: ReadonlySet<number>,
     roomId: number,
     frame: ServerFrame,
     exceptUserId?: number,
   ): void {
+    // Per message: walk whichever is smaller, the room's members or the users online.
+    const candidates = userIds.size <= this.byUser.size ? userIds.keys() : this.byUser.keys();
     let bytes: Buffer | undefined;
-    for (const userId of userIds) {
-      if (userId === exceptUserId) continue;
+    for (const userId of candidates) {
+      if (userId === exceptUserId || !userIds.has(userId)) continue;
       for (const conn of this.byUser.get(userId) ?? []) {
         if (conn.rooms.has(roomId)) continue;
         bytes ??= textFrame(frame);

@@ -139,6 +139,30 @@ describe('hub', () => {
     ]);
   });
 
+  test('room news reaches members elsewhere in the app only, whether members or online users are fewer', async () => {
+    const carol = { id: 3, username: 'carol', avatar: '/avatars/3.svg' };
+    for (const members of [
+      new Set([1, 2, 3]),
+      new Set([1, 2, 3, ...Array.from({ length: 50 }, (_, i) => 100 + i)]),
+    ]) {
+      const hub = new Hub();
+      const inRoom = connect(hub, alice);
+      const elsewhere = connect(hub, alice);
+      const bobElsewhere = connect(hub, bob);
+      const sender = connect(hub, carol);
+      const stranger = connect(hub, { id: 9, username: 'dan', avatar: '/avatars/4.svg' });
+      hub.subscribe(inRoom.conn, 7);
+      await endOfTurn();
+      for (const c of [inRoom, elsewhere, bobElsewhere, sender, stranger]) c.writes.length = 0;
+      hub.toUsersOutsideRoom(members, 7, { type: 'pong' }, carol.id);
+      await endOfTurn();
+      assert.deepEqual(
+        [inRoom, elsewhere, bobElsewhere, sender, stranger].map((c) => c.writes.length),
+        [0, 1, 1, 0, 0],
+      );
+    }
+  });
+
   test('a socket that stops reading is closed with 1013 instead of buffering without end', async () => {
     const hub = new Hub();
     const outbox = new Outbox(1000);
