@@ -171,9 +171,11 @@ export class MessagesService {
 
 function cleanText(raw: string | undefined, hasAttachment: boolean): string {
   const text = replaceShortcodes((raw ?? '').trim());
-  const length = [...text].length;
-  if (length === 0 && !hasAttachment) throw invalid('A message needs some text or a file.');
-  if (length > MAX_TEXT_LENGTH) throw invalid(`A message can be at most ${MAX_TEXT_LENGTH} characters.`);
+  if (text.length === 0 && !hasAttachment) throw invalid('A message needs some text or a file.');
+  // Characters, not UTF-16 units; counted only when the units alone could exceed the limit.
+  if (text.length > MAX_TEXT_LENGTH && [...text].length > MAX_TEXT_LENGTH) {
+    throw invalid(`A message can be at most ${MAX_TEXT_LENGTH} characters.`);
+  }
   return text;
 }
 

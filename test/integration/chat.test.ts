@@ -154,6 +154,7 @@ describe('live chat over /ws', () => {
       [{ type: 'send', clientId: 'c2', roomId: 1, toUserId: 2, text: 'two targets' }, 'BAD_FRAME'],
       [{ type: 'send', clientId: 'c3', roomId: 1, text: '   ' }, 'VALIDATION'],
       [{ type: 'send', clientId: 'c4', roomId: 1, text: 'x'.repeat(4001) }, 'VALIDATION'],
+      [{ type: 'send', clientId: 'c4e', roomId: 1, text: '😀'.repeat(4001) }, 'VALIDATION'],
       [{ type: 'send', clientId: 'c5', roomId: 424242, text: 'nowhere' }, 'ROOM_NOT_FOUND'],
     ];
     for (const [frame, code] of cases) {
@@ -169,6 +170,9 @@ describe('live chat over /ws', () => {
     assert.equal((await a.next('error')).code, 'BAD_FRAME');
     const ok = await a.say(general, 'x'.repeat(4000));
     assert.equal(ok.text.length, 4000);
+    // The limit counts characters: 4,000 emoji are 8,000 UTF-16 units.
+    const emoji = await a.say(general, '😀'.repeat(4000));
+    assert.equal([...emoji.text].length, 4000);
     a.send({ type: 'ping' });
     await a.next('pong');
     await a.close();
