@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { PublicUser, ServerFrame } from '../shared/wire.js';
 import type { Outbox } from './outbox.js';
-import { textFrame } from './text-frame.js';
+import { joinFrames, textFrame } from './text-frame.js';
 
 /** One open socket and what it is subscribed to. State is per connection, never shared. */
 export class Connection {
@@ -42,7 +42,7 @@ export class Connection {
     const frames = this.pending;
     if (!frames) return;
     this.pending = null;
-    this.writeNow(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    this.writeNow(joinFrames(frames));
   }
 
   /** Closes after the frames already sent to this connection. */

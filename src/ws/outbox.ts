@@ -1,4 +1,5 @@
 import type { Connection } from './connection.js';
+import { joinFrames } from './text-frame.js';
 
 /**
  * Frames written in one event-loop turn leave together, at the end of the turn: each
@@ -30,12 +31,7 @@ export class Outbox {
       const frames = conn.pending;
       if (!frames) continue; // already written: the connection was closed during the turn
       conn.pending = null;
-      const bytes =
-        frames.length === 1
-          ? frames[0]!
-          : sameFrames(frames, previous)
-            ? previousBytes
-            : Buffer.concat(frames);
+      const bytes = sameFrames(frames, previous) ? previousBytes : joinFrames(frames);
       previous = frames;
       previousBytes = bytes;
       conn.writeNow(bytes);

@@ -23,3 +23,8 @@ export function textFrame(frame: ServerFrame): Buffer {
   bytes.write(json, headerLength, 'utf8');
   return bytes;
 }
+
+/** Frames back to back, as one buffer to write (the frame itself when there is one). */
+export function joinFrames(frames: Buffer[]): Buffer {
+  return frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+}
