@@ -14,6 +14,7 @@ import { TypingService } from './chat/typing.service.js';
 import { UsersService } from './chat/users.service.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/data-source.js';
+import { supportsInsertReturning } from './db/dialect.js';
 import { createApp } from './http/app.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
@@ -59,7 +60,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
     quotaBytes: config.UPLOAD_QUOTA_BYTES,
   });
   await attachments.prepare();
-  const writer = new MessageWriter(db);
+  const writer = new MessageWriter(db, await supportsInsertReturning(db));
   const conversations = new Conversations(users, rooms);
   const readState = new ReadStateService(db, hub);
   const typing = new TypingService(conversations, hub);

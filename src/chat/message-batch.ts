@@ -26,25 +26,41 @@ const LOOKUP_CHUNK = 100;
 
 /**
  * Stores a batch with one multi-row INSERT, atomic and durable on its own (no explicit
- * transaction: on MySQL that saves three round trips per batch), then reads the new ids
- * back by (sender, clientId). Results are in batch order; an outcome that is an Error
- * fails that one send.
+ * transaction: on MySQL that saves three round trips per batch). The new ids come back
+ * from the INSERT itself where the database supports `RETURNING` (SQLite, MariaDB 10.5+),
+ * else from a lookup by (sender, clientId). Results are in batch order; an outcome that
+ * is an Error fails that one send.
  */
-export async function storeBatch(runner: SqlRunner, batch: NewMessage[]): Promise<BatchOutcome[]> {
+export async function storeBatch(
+  runner: SqlRunner,
+  batch: NewMessage[],
+  returning: boolean,
+): Promise<BatchOutcome[]> {
+  const insert = `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${batch.map(() => ROW_PLACEHOLDERS).join(', ')}`;
+  let returned: StoredKey[];
   try {
-    await runner.query(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${batch.map(() => ROW_PLACEHOLDERS).join(', ')}`,
+    returned = await runner.query(
+      returning ? `${insert} RETURNING id, from_user_id, client_id` : insert,
       batch.flatMap(valuesOf),
     );
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     return storeOneByOne(runner, batch);
   }
-  const ids = await findBySenderAndClientId(runner, batch);
+  // RETURNING's row order is not promised, so rows are matched by their unique key.
+  const ids = returning
+    ? new Map(returned.map((row) => [keyOf(Number(row.from_user_id), row.client_id), Number(row.id)]))
+    : new Map([...(await findBySenderAndClientId(runner, batch))].map(([key, row]) => [key, row.id]));
   return batch.map((row) => ({
-    row: { ...row, id: ids.get(keyOf(row.fromUserId, row.clientId))!.id },
+    row: { ...row, id: ids.get(keyOf(row.fromUserId, row.clientId))! },
     created: true,
   }));
+}
+
+interface StoredKey {
+  id: number;
+  from_user_id: number;
+  client_id: string;
 }
 
 /**

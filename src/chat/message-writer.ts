@@ -21,7 +21,11 @@ export class MessageWriter {
   private queue: Pending[] = [];
   private running: Promise<void> | null = null;
 
-  constructor(private readonly db: DataSource) {}
+  /** `insertReturning`: whether the database supports `INSERT … RETURNING` (see `supportsInsertReturning`). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly insertReturning: boolean,
+  ) {}
 
   write(row: NewMessage): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
@@ -42,6 +46,7 @@ export class MessageWriter {
         const outcomes = await storeBatch(
           this.db,
           batch.map((pending) => pending.row),
+          this.insertReturning,
         );
         for (const [i, pending] of batch.entries()) {
           const outcome = outcomes[i]!;

@@ -12,3 +12,14 @@ export function isUniqueViolation(err: unknown): boolean {
     code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * Whether `INSERT … RETURNING` works: SQLite (3.35 and later, which better-sqlite3 bundles)
+ * and MariaDB from 10.5; MySQL has no such clause.
+ */
+export async function supportsInsertReturning(db: DataSource): Promise<boolean> {
+  if (!isMysql(db)) return true;
+  const [row]: { version: string }[] = await db.query('SELECT VERSION() AS version');
+  const match = /(\d+)\.(\d+)\.\d+-MariaDB/i.exec(row?.version ?? '');
+  return match !== null && Number(match[1]) * 100 + Number(match[2]) >= 1005;
+}

@@ -3,15 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import { AppError } from '../../src/chat/errors.js';
-import { type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
+import { type BatchOutcome, type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
 import { MessageWriter } from '../../src/chat/message-writer.js';
 import { PasswordHasher } from '../../src/chat/password-hasher.js';
 import { RoomsService } from '../../src/chat/rooms.service.js';
 import { UsersService } from '../../src/chat/users.service.js';
 import { parseConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/data-source.js';
+import { supportsInsertReturning } from '../../src/db/dialect.js';
 import { AttachmentEntity, MessageEntity } from '../../src/db/entities.js';
 import { createMysqlDatabase, testDialect } from '../helpers/database.js';
 
@@ -44,7 +45,7 @@ describe(`message writer (${testDialect()})`, () => {
     for (const name of ['wanda', 'xavier', 'yusuf']) {
       users.push((await accounts.register({ username: name, password: `${name}-long-secret` })).id);
     }
-    writer = new MessageWriter(db);
+    writer = new MessageWriter(db, await supportsInsertReturning(db));
   });
 
   after(() => cleanup());
@@ -80,21 +81,45 @@ describe(`message writer (${testDialect()})`, () => {
     for (const result of results) assert.deepEqual(byId.get(result.row.id), result.row);
   });
 
-  test('a batch is one INSERT whatever its size, then one lookup of the new ids', async () => {
+  /** storeBatch with every statement's first word recorded. */
+  const storeCounting = async (rows: NewMessage[], returning: boolean) => {
     const statements: string[] = [];
-    const rows = Array.from({ length: 250 }, (_, i) => message(users[i % 3]!));
-    const outcomes = await storeBatch(
-      {
-        query: (sql, parameters) => {
-          statements.push(sql.split(' ')[0]!);
-          return db.query(sql, parameters);
-        },
+    const runner = {
+      query: (sql: string, parameters: unknown[]) => {
+        statements.push(sql.split(' ')[0]!);
+        return db.query(sql, parameters);
       },
-      rows,
-    );
-    assert.equal(outcomes.length, 250);
+    };
+    const outcomes = await storeBatch(runner, rows, returning);
+    return { statements, outcomes };
+  };
+
+  const assertStoredAsAnswered = async (rows: NewMessage[], outcomes: BatchOutcome[]) => {
+    assert.equal(outcomes.length, rows.length);
+    const stored = await db
+      .getRepository(MessageEntity)
+      .findBy({ clientId: In(rows.map((r) => r.clientId)) });
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    for (const [i, outcome] of outcomes.entries()) {
+      assert.ok(!(outcome instanceof Error));
+      assert.deepEqual(byId.get(outcome.row.id), { ...rows[i], id: outcome.row.id });
+    }
+  };
+
+  test('a batch is one INSERT … RETURNING whatever its size (SQLite, MariaDB 10.5+)', async (t) => {
+    if (!(await supportsInsertReturning(db))) return t.skip('this MySQL has no INSERT … RETURNING');
+    const rows = Array.from({ length: 250 }, (_, i) => message(users[i % 3]!));
+    const { statements, outcomes } = await storeCounting(rows, true);
+    assert.deepEqual(statements, ['INSERT']);
+    await assertStoredAsAnswered(rows, outcomes);
+  });
+
+  test('without RETURNING (MySQL) a batch is one INSERT, then lookups of the new ids', async () => {
+    const rows = Array.from({ length: 250 }, (_, i) => message(users[i % 3]!));
+    const { statements, outcomes } = await storeCounting(rows, false);
     // The lookup goes in chunks of 100 (sender, clientId) pairs.
     assert.deepEqual(statements, ['INSERT', 'SELECT', 'SELECT', 'SELECT']);
+    await assertStoredAsAnswered(rows, outcomes);
   });
 
   test('a resend, in a later batch or in the same one, is answered with the first copy', async () => {
