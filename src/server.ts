@@ -167,6 +167,7 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       gateway.close();
       server.closeIdleConnections();
       await writer.idle();
+      await readState.idle();
       // Peers that do not answer the close handshake are cut off.
       const cutOff = setTimeout(() => hub.terminateAll(), 2000);
       await closed;

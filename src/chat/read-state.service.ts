@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { isMysql } from '../db/dialect.js';
 import type { PublicUser } from '../shared/wire.js';
 import type { Conversation } from './conversations.js';
 import type { Delivery } from './delivery.js';
+import { type Mark, storeMarks } from './read-marks.js';
+import { WriteBatcher } from './write-batcher.js';
 
 export interface UnreadEntry {
   unread: number;
@@ -19,6 +20,8 @@ export interface Receipts {
   readUpTo: number;
 }
 
+const MAX_MARKS_PER_BATCH = 500;
+
 /** Counts stop here; clients show "99+". */
 export const UNREAD_CAP = 100;
 
@@ -28,7 +31,8 @@ export const UNREAD_CAP = 100;
  * room by opening or writing to it.
  */
 export class ReadStateService {
-  private readonly upsertSql: string;
+  /** Read and delivery marks moved in one turn are written with one multi-row upsert. */
+  private readonly marks: WriteBatcher<Mark, void>;
   private readonly members = new Map<number, Promise<Set<number>>>();
   /** `userId|conversation` pairs known to have a row, so joining is free after the first time. */
   private readonly joined = new Set<string>();
@@ -37,11 +41,7 @@ export class ReadStateService {
     private readonly db: DataSource,
     private readonly delivery: Delivery,
   ) {
-    const columns =
-      'INSERT INTO read_state (user_id, conversation, room_id, dm_key, last_read_id, last_delivered_id) VALUES (?, ?, ?, ?, ?, ?)';
-    this.upsertSql = isMysql(db)
-      ? `${columns} ON DUPLICATE KEY UPDATE last_read_id = GREATEST(last_read_id, VALUES(last_read_id)), last_delivered_id = GREATEST(last_delivered_id, VALUES(last_delivered_id))`
-      : `${columns} ON CONFLICT (user_id, conversation) DO UPDATE SET last_read_id = MAX(last_read_id, excluded.last_read_id), last_delivered_id = MAX(last_delivered_id, excluded.last_delivered_id)`;
+    this.marks = new WriteBatcher(storeMarks(db), MAX_MARKS_PER_BATCH);
   }
 
   /** Users who joined the room (cached; joins keep the cache current). */
@@ -142,8 +142,13 @@ export class ReadStateService {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {
-    await this.db.query(this.upsertSql, [userId, c.key, c.roomId, c.dmKey, readId, deliveredId]);
+  private advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {
+    return this.marks.write({ userId, conversation: c, readId, deliveredId });
+  }
+
+  /** Resolves once every mark moved so far is stored. */
+  idle(): Promise<void> {
+    return this.marks.idle();
   }
 }
 

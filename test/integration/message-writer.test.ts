@@ -1,54 +1,33 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type DataSource, In } from 'typeorm';
 import { AppError } from '../../src/chat/errors.js';
 import { type BatchOutcome, type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
 import { MessageWriter } from '../../src/chat/message-writer.js';
-import { PasswordHasher } from '../../src/chat/password-hasher.js';
-import { RoomsService } from '../../src/chat/rooms.service.js';
-import { UsersService } from '../../src/chat/users.service.js';
-import { parseConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/data-source.js';
 import { supportsInsertReturning } from '../../src/db/dialect.js';
 import { AttachmentEntity, MessageEntity } from '../../src/db/entities.js';
-import { createMysqlDatabase, testDialect } from '../helpers/database.js';
+import { testDialect } from '../helpers/database.js';
+import { type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
 
 // The writer stores every message that arrives in one turn with one multi-row INSERT.
 // These cases put many sends into one batch and check what each caller is answered.
 
 describe(`message writer (${testDialect()})`, () => {
+  let seeded: SeededDatabase;
   let db: DataSource;
   let writer: MessageWriter;
-  let cleanup: () => Promise<void>;
-  const users: number[] = [];
+  let users: number[] = [];
   let roomId = 0;
   let clientSeq = 0;
 
   before(async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'natter-writer-'));
-    const mysql = testDialect() === 'mysql' ? await createMysqlDatabase() : null;
-    const passwords = new PasswordHasher(4, 1);
-    db = await openDatabase(parseConfig({}, { DATA_DIR: dataDir, DATABASE_URL: mysql?.url }));
-    cleanup = async () => {
-      await passwords.close();
-      await db.destroy();
-      await mysql?.drop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
-    const rooms = new RoomsService(db);
-    await rooms.ensureDefaults();
-    roomId = (await rooms.list())[0]!.id;
-    const accounts = new UsersService(db, passwords);
-    for (const name of ['wanda', 'xavier', 'yusuf']) {
-      users.push((await accounts.register({ username: name, password: `${name}-long-secret` })).id);
-    }
+    seeded = await seededDatabase(['wanda', 'xavier', 'yusuf']);
+    ({ db, userIds: users } = seeded);
+    roomId = seeded.roomIds[0]!;
     writer = new MessageWriter(db, await supportsInsertReturning(db));
   });
 
-  after(() => cleanup());
+  after(() => seeded.close());
 
   const message = (fromUserId: number, fields: Partial<NewMessage> = {}): NewMessage => ({
     roomId,
