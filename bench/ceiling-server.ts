@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -20,6 +21,8 @@ interface CeilingConfig {
   port: number;
   sqlitePath?: string;
   mysqlUrl?: string;
+  /** A JSON file of path → HTML: pages answered as they are, with no session or rendering. */
+  pagesFile?: string;
 }
 
 interface Peer {
@@ -48,7 +51,19 @@ let queue: Pending[] = [];
 let flushing = false;
 let peerCount = 0;
 
+const pages = new Map<string, Buffer>(
+  Object.entries(
+    config.pagesFile ? (JSON.parse(readFileSync(config.pagesFile, 'utf8')) as Record<string, string>) : {},
+  ).map(([path, html]) => [path, Buffer.from(html)]),
+);
+
 const server = createServer((req, res) => {
+  const page = pages.get(req.url ?? '');
+  if (page) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length });
+    res.end(page);
+    return;
+  }
   res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
   res.end('{"status":"ok"}');
 });

@@ -51,6 +51,8 @@ const FIGURES: Record<string, [string, string][]> = {
     ['lobby p99 ms', 'natter.lobby.latencyMs.p99'],
     ['room requests/s', 'natter.room.requestsPerSecond'],
     ['room p99 ms', 'natter.room.latencyMs.p99'],
+    ['ceiling lobby requests/s', 'ceiling.lobby.requestsPerSecond'],
+    ['ceiling room requests/s', 'ceiling.room.requestsPerSecond'],
   ],
   login: [
     ['logins/s', 'natter.loginsPerSecond'],

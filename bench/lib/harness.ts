@@ -12,13 +12,14 @@ export async function withNatter<T>(
   return withServer(ctx.db, label, (store) => startNatter(store, options), work);
 }
 
-/** Same for the ceiling server. */
+/** Same for the ceiling server; `pages` (path → HTML) are answered as they are. */
 export async function withCeiling<T>(
   ctx: ScenarioContext,
   label: string,
   work: (server: RunningServer) => Promise<T>,
+  pages?: Record<string, string>,
 ): Promise<T> {
-  return withServer(ctx.db, `${label}-ceiling`, startCeiling, work);
+  return withServer(ctx.db, `${label}-ceiling`, (store) => startCeiling(store, pages), work);
 }
 
 /** A fresh store, a server on it, the work; then both are gone, whatever happened. */

@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sleep, withDeadline } from './clock.js';
 import { spawnNode } from './generators.js';
@@ -66,13 +68,22 @@ export async function startNatter(store: Store, options: NatterOptions = {}): Pr
   return waitUntilServing('natter', child, port, store);
 }
 
-/** The bare `ws` ceiling server (bench/ceiling-server.ts) on the same kind of database. */
-export async function startCeiling(store: Store): Promise<RunningServer> {
+/**
+ * The bare `ws` ceiling server (bench/ceiling-server.ts) on the same kind of database;
+ * `pages` (path → HTML) are answered as they are.
+ */
+export async function startCeiling(store: Store, pages?: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
+  let pagesFile: string | undefined;
+  if (pages) {
+    pagesFile = path.join(tmpdir(), `natter-bench-pages-${port}.json`);
+    writeFileSync(pagesFile, JSON.stringify(pages));
+  }
   const config = {
     port,
     sqlitePath: store.mysqlUrl ? undefined : store.sqlitePath,
     mysqlUrl: store.mysqlUrl,
+    pagesFile,
   };
   const child = spawnNode(CEILING_MAIN, [JSON.stringify(config)], { ipc: true, nodeFlags: benchNodeFlags() });
   return waitUntilServing('ceiling', child, port, store);

@@ -1,17 +1,22 @@
-import { CHEAP_ACCOUNTS, withNatter } from '../lib/harness.js';
+import { CHEAP_ACCOUNTS, withCeiling, withNatter } from '../lib/harness.js';
 import { type HttpFigures, runHttpLoad } from '../lib/http-load.js';
 import { registerMany } from '../lib/natter-api.js';
 import { CpuMeter } from '../lib/proc.js';
 import { atLeast, atMost, type Scenario } from '../lib/scenario.js';
 import { seedMessages } from '../lib/seed.js';
 import type { RunningServer } from '../lib/servers.js';
+import { ratio } from '../lib/stats.js';
 
 // Server-rendered pages with a session cookie, in a closed keep-alive loop: the lobby
 // (`/`: rooms with online counts, people) and a room (`/rooms/1`: the same plus its
 // newest 50 messages). 50 users exist and General holds 1,000 messages.
+// The ceiling answers the very bytes Natter rendered for that user, from memory with
+// bare node:http: no session, routing or rendering — what this machine and the load
+// generator can do for pages of that size.
 
 const USERS = 50;
 const CONNECTIONS = 16;
+const PATHS = { lobby: '/', room: '/rooms/1' } as const;
 
 async function load(
   server: RunningServer,
@@ -35,22 +40,50 @@ export const pages: Scenario = {
   name: 'pages',
   async run(ctx) {
     const durationMs = ctx.quick ? 4_000 : 15_000;
+    const pagesAsRendered: Record<string, string> = {};
+    let cookie = '';
     const natter = await withNatter(ctx, 'pages', CHEAP_ACCOUNTS, async (server) => {
       const users = await registerMany(server.baseUrl, 'page', USERS);
       await seedMessages(server.store, { count: 1_000, roomIds: [1], fromUserId: 1 }, ctx.log);
+      cookie = users[0]!.cookie;
+      for (const path of Object.values(PATHS)) {
+        pagesAsRendered[path] = await (await fetch(server.baseUrl + path, { headers: { cookie } })).text();
+      }
       ctx.log(`lobby and room pages, ${durationMs} ms each`);
-      const cookie = users[0]!.cookie;
       return {
-        lobby: await load(server, cookie, '/', durationMs),
-        room: await load(server, cookie, '/rooms/1', durationMs),
+        lobby: await load(server, cookie, PATHS.lobby, durationMs),
+        room: await load(server, cookie, PATHS.room, durationMs),
       };
     });
+    const ceiling = await withCeiling(
+      ctx,
+      'pages',
+      async (server) => ({
+        lobby: await load(server, cookie, PATHS.lobby, durationMs),
+        room: await load(server, cookie, PATHS.room, durationMs),
+      }),
+      pagesAsRendered,
+    );
     return {
       scenario: 'pages',
       db: ctx.db,
       quick: ctx.quick,
-      params: { users: USERS, messagesInRoom: 1_000, connections: CONNECTIONS, durationMs },
+      params: {
+        users: USERS,
+        messagesInRoom: 1_000,
+        connections: CONNECTIONS,
+        durationMs,
+        pageBytes: {
+          lobby: Buffer.byteLength(pagesAsRendered[PATHS.lobby]!),
+          room: Buffer.byteLength(pagesAsRendered[PATHS.room]!),
+        },
+      },
       natter,
+      ceiling,
+      ratio: {
+        lobbyThroughput: ratio(natter.lobby.requestsPerSecond, ceiling.lobby.requestsPerSecond),
+        roomThroughput: ratio(natter.room.requestsPerSecond, ceiling.room.requestsPerSecond),
+      },
       targets: { requestsPerSecond: '>= 3000 (each page)', p99LatencyMs: '<= 25' },
       met: {
         lobbyRequestsPerSecond: atLeast(natter.lobby.requestsPerSecond, 3000),
