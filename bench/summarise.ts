@@ -53,6 +53,8 @@ const FIGURES: Record<string, [string, string][]> = {
     ['room p99 ms', 'natter.room.latencyMs.p99'],
     ['ceiling lobby requests/s', 'ceiling.lobby.requestsPerSecond'],
     ['ceiling room requests/s', 'ceiling.room.requestsPerSecond'],
+    ['lobby throughput ratio', 'ratio.lobbyThroughput'],
+    ['room throughput ratio', 'ratio.roomThroughput'],
   ],
   login: [
     ['logins/s', 'natter.loginsPerSecond'],
