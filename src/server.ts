@@ -166,12 +166,17 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       hub.closeAll(1001, 'Server shutting down');
       gateway.close();
       server.closeIdleConnections();
-      await writer.idle();
-      await readState.idle();
+      const writesSettled = async () => {
+        await writer.idle();
+        await readState.idle();
+      };
+      await writesSettled();
       // Peers that do not answer the close handshake are cut off.
       const cutOff = setTimeout(() => hub.terminateAll(), 2000);
       await closed;
       clearTimeout(cutOff);
+      // Frames handled during the close handshake may have queued more.
+      await writesSettled();
       await passwords.close();
       await db.destroy();
     },

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sleep, withDeadline } from './clock.js';
@@ -86,6 +86,7 @@ export async function startCeiling(store: Store, pages?: Record<string, string>)
     pagesFile,
   };
   const child = spawnNode(CEILING_MAIN, [JSON.stringify(config)], { ipc: true, nodeFlags: benchNodeFlags() });
+  if (pagesFile) child.once('exit', () => rmSync(pagesFile, { force: true }));
   return waitUntilServing('ceiling', child, port, store);
 }
 

@@ -10,9 +10,9 @@ import { ratio } from '../lib/stats.js';
 // Server-rendered pages with a session cookie, in a closed keep-alive loop: the lobby
 // (`/`: rooms with online counts, people) and a room (`/rooms/1`: the same plus its
 // newest 50 messages). 50 users exist and General holds 1,000 messages.
-// The ceiling answers the very bytes Natter rendered for that user, from memory with
-// bare node:http: no session, routing or rendering — what this machine and the load
-// generator can do for pages of that size.
+// The ceiling answers the very page bodies Natter rendered for that user, from memory
+// with bare node:http: no session, routing, database, rendering or security headers —
+// what this machine and the load generator can do for pages of that size.
 
 const USERS = 50;
 const CONNECTIONS = 16;
@@ -47,7 +47,9 @@ export const pages: Scenario = {
       await seedMessages(server.store, { count: 1_000, roomIds: [1], fromUserId: 1 }, ctx.log);
       cookie = users[0]!.cookie;
       for (const path of Object.values(PATHS)) {
-        pagesAsRendered[path] = await (await fetch(server.baseUrl + path, { headers: { cookie } })).text();
+        const page = await fetch(server.baseUrl + path, { headers: { cookie }, redirect: 'manual' });
+        if (page.status !== 200) throw new Error(`GET ${path} with the session answered ${page.status}`);
+        pagesAsRendered[path] = await page.text();
       }
       ctx.log(`lobby and room pages, ${durationMs} ms each`);
       return {

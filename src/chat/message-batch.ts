@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../db/dialect.js';
 import type { MessageRow } from '../db/entities.js';
 import { MESSAGE_COLUMNS, messageFromRow, type StoredMessageRow } from '../db/message-rows.js';
 import { AppError } from './errors.js';
+import { asError } from './write-batcher.js';
 
 export type NewMessage = Omit<MessageRow, 'id'>;
 
@@ -37,9 +38,9 @@ export async function storeBatch(
   returning: boolean,
 ): Promise<BatchOutcome[]> {
   const insert = `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${batch.map(() => ROW_PLACEHOLDERS).join(', ')}`;
-  let returned: StoredKey[];
+  let inserted: unknown;
   try {
-    returned = await runner.query(
+    inserted = await runner.query(
       returning ? `${insert} RETURNING id, from_user_id, client_id` : insert,
       batch.flatMap(valuesOf),
     );
@@ -48,9 +49,14 @@ export async function storeBatch(
     return storeOneByOne(runner, batch);
   }
   // RETURNING's row order is not promised, so rows are matched by their unique key.
-  const ids = returning
-    ? new Map(returned.map((row) => [keyOf(Number(row.from_user_id), row.client_id), Number(row.id)]))
-    : new Map([...(await findBySenderAndClientId(runner, batch))].map(([key, row]) => [key, row.id]));
+  const ids = new Map<string, number>();
+  if (returning && Array.isArray(inserted)) {
+    for (const row of inserted as StoredKey[])
+      ids.set(keyOf(Number(row.from_user_id), row.client_id), Number(row.id));
+  }
+  if (ids.size !== batch.length) {
+    for (const [key, row] of await findBySenderAndClientId(runner, batch)) ids.set(key, row.id);
+  }
   return batch.map((row) => ({
     row: { ...row, id: ids.get(keyOf(row.fromUserId, row.clientId))! },
     created: true,
@@ -89,7 +95,7 @@ async function storeOneByOne(runner: SqlRunner, batch: NewMessage[]): Promise<Ba
           : new AppError('ATTACHMENT_IN_USE', 409, 'That file is already in another message.'),
       );
     } catch (err) {
-      outcomes.push(err instanceof Error ? err : new Error(String(err)));
+      outcomes.push(asError(err));
     }
   }
   return outcomes;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { isMysql } from '../db/dialect.js';
+import { isForeignKeyViolation, isMysql } from '../db/dialect.js';
 import type { Conversation } from './conversations.js';
-import type { StoreMany } from './write-batcher.js';
+import { asError, type StoreMany } from './write-batcher.js';
 
 /** How far one user has read and received one conversation; a mark of 0 leaves that column as it is. */
 export interface Mark {
@@ -16,8 +16,9 @@ const COLUMNS = '(user_id, conversation, room_id, dm_key, last_read_id, last_del
 /**
  * Writes marks with one multi-row upsert (creating the row is joining the conversation).
  * A mark only moves forward, so a late or repeated write never takes it back. When the
- * batch is refused (a user or room deleted meanwhile), each mark is written on its own
- * so the bad one fails only its own caller.
+ * batch names a user or room deleted meanwhile, each mark is written on its own so the
+ * bad one fails only its own caller; any other error (the database is down) fails the
+ * batch at once.
  */
 export function storeMarks(db: DataSource): StoreMany<Mark, void> {
   const forward = isMysql(db)
@@ -40,14 +41,10 @@ export function storeMarks(db: DataSource): StoreMany<Mark, void> {
       await write(marks);
       return marks.map(() => undefined);
     } catch (err) {
-      if (marks.length === 1) return [asError(err)];
+      if (marks.length === 1 || !isForeignKeyViolation(err)) throw err;
     }
     const outcomes: (Error | undefined)[] = [];
     for (const mark of marks) outcomes.push(await write([mark]).then(() => undefined, asError));
     return outcomes;
   };
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

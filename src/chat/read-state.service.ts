@@ -59,10 +59,14 @@ export class ReadStateService {
 
   /** Makes the user part of the conversation (a room member); free when they already are. */
   async join(userId: number, conversation: Conversation): Promise<void> {
-    const known = `${userId}|${conversation.key}`;
-    if (this.joined.has(known)) return;
+    if (this.joined.has(`${userId}|${conversation.key}`)) return;
     await this.advance(userId, conversation, 0, 0);
-    this.joined.add(known);
+    await this.joinedNow(userId, conversation);
+  }
+
+  /** Notes that the user has a row for the conversation (after a mark was written). */
+  private async joinedNow(userId: number, conversation: Conversation): Promise<void> {
+    this.joined.add(`${userId}|${conversation.key}`);
     if (conversation.roomId !== null) (await this.roomMembers(conversation.roomId)).add(userId);
   }
 
@@ -71,8 +75,9 @@ export class ReadStateService {
    * their other tabs, and tells the other person of a private conversation.
    */
   async read(user: PublicUser, conversation: Conversation, messageId: number): Promise<void> {
-    await this.join(user.id, conversation);
+    // Writing the mark creates the row, so reading also joins.
     await this.advance(user.id, conversation, messageId, messageId);
+    await this.joinedNow(user.id, conversation);
     const peerId = conversation.peerId;
     this.delivery.toUser(user.id, {
       type: 'read',

@@ -40,6 +40,8 @@ export class WriteBatcher<T, R> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const outcomes = await this.storeMany(batch.map((pending) => pending.item));
+        if (outcomes.length !== batch.length)
+          throw new Error('A batch store answered for the wrong number of writes');
         for (const [i, pending] of batch.entries()) {
           const outcome = outcomes[i]!;
           if (outcome instanceof Error) pending.reject(outcome);
@@ -51,4 +53,8 @@ export class WriteBatcher<T, R> {
     }
     this.running = null;
   }
+}
+
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -13,6 +13,13 @@ export function isUniqueViolation(err: unknown): boolean {
   );
 }
 
+/** True when a write named a row (user, room) that does not exist, on either dialect. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code;
+  return code === 'ER_NO_REFERENCED_ROW_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
 /**
  * Whether `INSERT … RETURNING` works: SQLite (3.35 and later, which better-sqlite3 bundles)
  * and MariaDB from 10.5; MySQL has no such clause.

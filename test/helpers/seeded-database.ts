@@ -43,3 +43,16 @@ export async function seededDatabase(usernames: string[]): Promise<SeededDatabas
     },
   };
 }
+
+/** The database, seen through a wrapper that records the first word of every statement sent. */
+export function countingDatabase(db: DataSource): { db: DataSource; statements: string[] } {
+  const statements: string[] = [];
+  const counting = {
+    options: db.options,
+    query: (sql: string, parameters: unknown[]) => {
+      statements.push(sql.split(' ')[0]!);
+      return db.query(sql, parameters);
+    },
+  } as unknown as DataSource;
+  return { db: counting, statements };
+}

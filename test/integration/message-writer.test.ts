@@ -7,7 +7,7 @@ import { MessageWriter } from '../../src/chat/message-writer.js';
 import { supportsInsertReturning } from '../../src/db/dialect.js';
 import { AttachmentEntity, MessageEntity } from '../../src/db/entities.js';
 import { testDialect } from '../helpers/database.js';
-import { type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
+import { countingDatabase, type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
 
 // The writer stores every message that arrives in one turn with one multi-row INSERT.
 // These cases put many sends into one batch and check what each caller is answered.
@@ -62,15 +62,9 @@ describe(`message writer (${testDialect()})`, () => {
 
   /** storeBatch with every statement's first word recorded. */
   const storeCounting = async (rows: NewMessage[], returning: boolean) => {
-    const statements: string[] = [];
-    const runner = {
-      query: (sql: string, parameters: unknown[]) => {
-        statements.push(sql.split(' ')[0]!);
-        return db.query(sql, parameters);
-      },
-    };
-    const outcomes = await storeBatch(runner, rows, returning);
-    return { statements, outcomes };
+    const counting = countingDatabase(db);
+    const outcomes = await storeBatch(counting.db, rows, returning);
+    return { statements: counting.statements, outcomes };
   };
 
   const assertStoredAsAnswered = async (rows: NewMessage[], outcomes: BatchOutcome[]) => {
@@ -98,6 +92,23 @@ describe(`message writer (${testDialect()})`, () => {
     const { statements, outcomes } = await storeCounting(rows, false);
     // The lookup goes in chunks of 100 (sender, clientId) pairs.
     assert.deepEqual(statements, ['INSERT', 'SELECT', 'SELECT', 'SELECT']);
+    await assertStoredAsAnswered(rows, outcomes);
+  });
+
+  test('when the database hands back fewer ids than rows, the ids are looked up', async (t) => {
+    if (!(await supportsInsertReturning(db))) return t.skip('this MySQL has no INSERT … RETURNING');
+    const rows = Array.from({ length: 5 }, (_, i) => message(users[i % 3]!));
+    const statements: string[] = [];
+    // A driver that stores the rows but answers an INSERT … RETURNING with nothing.
+    const forgetful = {
+      query: async (sql: string, parameters: unknown[]) => {
+        statements.push(sql.split(' ')[0]!);
+        const result = await db.query(sql, parameters);
+        return sql.startsWith('INSERT') ? [] : result;
+      },
+    };
+    const outcomes = await storeBatch(forgetful, rows, true);
+    assert.deepEqual(statements, ['INSERT', 'SELECT']);
     await assertStoredAsAnswered(rows, outcomes);
   });
 

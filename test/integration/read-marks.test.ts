@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { dmConversation, roomConversation } from '../../src/chat/conversations.js';
 import { type Mark, storeMarks } from '../../src/chat/read-marks.js';
 import { testDialect } from '../helpers/database.js';
-import { type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
+import { countingDatabase, type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
 
 // Read and delivery marks moved in one turn are written together: one upsert per batch,
 // marks only move forward, and a bad mark fails alone.
@@ -24,15 +24,8 @@ describe(`read marks (${testDialect()})`, () => {
 
   /** storeMarks on a database that counts the statements it is sent. */
   const countingStore = () => {
-    const statements: string[] = [];
-    const counting = {
-      options: db.options,
-      query: (sql: string, parameters: unknown[]) => {
-        statements.push(sql.split(' ')[0]!);
-        return db.query(sql, parameters);
-      },
-    } as unknown as DataSource;
-    return { store: storeMarks(counting), statements };
+    const counting = countingDatabase(db);
+    return { store: storeMarks(counting.db), statements: counting.statements };
   };
 
   const rowOf = async (userId: number, key: string) => {
@@ -64,15 +57,15 @@ describe(`read marks (${testDialect()})`, () => {
   });
 
   test('a mark never moves back', async () => {
-    const { store } = countingStore();
+    const store = storeMarks(db);
     const general = roomConversation(rooms[0]!);
     await store([{ userId: users[2]!, conversation: general, readId: 40, deliveredId: 40 }]);
     await store([{ userId: users[2]!, conversation: general, readId: 12, deliveredId: 0 }]);
     assert.deepEqual(await rowOf(users[2]!, general.key), { read: 40, delivered: 40 });
   });
 
-  test('a mark the database refuses fails alone; the rest of its batch is stored', async () => {
-    const { store } = countingStore();
+  test('a mark naming a user that is gone fails alone; the rest of its batch is stored', async () => {
+    const { store, statements } = countingStore();
     const dm = dmConversation(users[2]!, users[3]!);
     const outcomes = await store([
       { userId: users[2]!, conversation: dm, readId: 3, deliveredId: 3 },
@@ -85,5 +78,22 @@ describe(`read marks (${testDialect()})`, () => {
     assert.deepEqual(await rowOf(users[2]!, dm.key), { read: 3, delivered: 3 });
     assert.deepEqual(await rowOf(users[3]!, dm.key), { read: 4, delivered: 4 });
     assert.equal(await rowOf(999_999, dm.key), undefined);
+    // The refused batch, then each mark on its own.
+    assert.deepEqual(statements, ['INSERT', 'INSERT', 'INSERT', 'INSERT']);
+  });
+
+  test('any other error fails the whole batch at once, without a retry per mark', async () => {
+    const statements: string[] = [];
+    const down = {
+      options: db.options,
+      query: async (sql: string) => {
+        statements.push(sql.split(' ')[0]!);
+        throw new Error('connection lost');
+      },
+    } as unknown as DataSource;
+    const general = roomConversation(rooms[0]!);
+    const marks = users.map((userId) => ({ userId, conversation: general, readId: 1, deliveredId: 1 }));
+    await assert.rejects(storeMarks(down)(marks), /connection lost/);
+    assert.deepEqual(statements, ['INSERT']);
   });
 });

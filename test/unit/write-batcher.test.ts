@@ -66,6 +66,15 @@ test('an Error outcome fails only its own write; a store that throws fails its w
   assert.equal(await flaky.write(3), 3);
 });
 
+test('a store that answers for the wrong number of writes fails the batch instead of leaving one unanswered', async () => {
+  const batcher = new WriteBatcher(async (items: number[]) => items.slice(1), 100);
+  const outcomes = await Promise.allSettled([batcher.write(1), batcher.write(2)]);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['rejected', 'rejected'],
+  );
+});
+
 test('idle() waits for every write queued so far', async () => {
   const { store } = recordingStore(10);
   const batcher = new WriteBatcher(store, 100);
