@@ -4,11 +4,12 @@ import { Worker } from 'node:worker_threads';
 /** How much lower than the event loop the hashing threads run (nice value, Linux). */
 export const HASHING_NICENESS = 10;
 
+/** A thread works on one job at a time, so a reply belongs to the job it was last given. */
 export type HashJob =
-  | { id: number; op: 'hash'; password: string; rounds: number }
-  | { id: number; op: 'compare'; password: string; hash: string };
+  | { op: 'hash'; password: string; rounds: number }
+  | { op: 'compare'; password: string; hash: string };
 
-type HashReply = { id: number; result: string | boolean } | { id: number; error: string };
+type HashReply = { result: string | boolean } | { error: string };
 
 interface Waiting {
   job: HashJob;
@@ -29,7 +30,6 @@ interface Thread {
 export class PasswordHasher {
   private readonly threads: Thread[] = [];
   private readonly queue: Waiting[] = [];
-  private nextId = 0;
   private closed = false;
 
   constructor(
@@ -38,11 +38,11 @@ export class PasswordHasher {
   ) {}
 
   hash(password: string): Promise<string> {
-    return this.run({ id: ++this.nextId, op: 'hash', password, rounds: this.rounds }) as Promise<string>;
+    return this.run({ op: 'hash', password, rounds: this.rounds }) as Promise<string>;
   }
 
   compare(password: string, hash: string): Promise<boolean> {
-    return this.run({ id: ++this.nextId, op: 'compare', password, hash }) as Promise<boolean>;
+    return this.run({ op: 'compare', password, hash }) as Promise<boolean>;
   }
 
   /** Ends the threads; jobs not yet answered fail. */

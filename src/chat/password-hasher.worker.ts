@@ -14,9 +14,9 @@ parentPort!.on('message', (job: HashJob) => {
       job.op === 'hash'
         ? bcrypt.hashSync(job.password, job.rounds)
         : bcrypt.compareSync(job.password, job.hash);
-    parentPort!.postMessage({ id: job.id, result });
+    parentPort!.postMessage({ result });
   } catch (err) {
-    parentPort!.postMessage({ id: job.id, error: (err as Error).message });
+    parentPort!.postMessage({ error: (err as Error).message });
   }
 });
 
