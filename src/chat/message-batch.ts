@@ -1,10 +1,17 @@
 import { isUniqueViolation } from '../db/dialect.js';
 import type { MessageRow } from '../db/entities.js';
-import { MESSAGE_COLUMNS, messageFromRow, type StoredMessageRow } from '../db/message-rows.js';
+import type { NewMessage } from '../db/message-rows.js';
+import {
+  MESSAGE_COLUMNS,
+  MESSAGE_PLACEHOLDERS,
+  messageFromRow,
+  messageValues,
+  type StoredMessageRow,
+} from '../db/message-rows.js';
 import { AppError } from './errors.js';
 import { asError } from './write-batcher.js';
 
-export type NewMessage = Omit<MessageRow, 'id'>;
+export type { NewMessage } from '../db/message-rows.js';
 
 export interface WriteResult {
   row: MessageRow;
@@ -21,46 +28,80 @@ export interface SqlRunner {
   query(sql: string, parameters: unknown[]): Promise<any>;
 }
 
-const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
 /** Keeps each lookup's OR chain well inside SQLite's expression depth limit. */
 const LOOKUP_CHUNK = 100;
 
 /**
  * Stores a batch with one multi-row INSERT, atomic and durable on its own (no explicit
- * transaction: on MySQL that saves three round trips per batch). The new ids come back
- * from the INSERT itself where the database supports `RETURNING` (SQLite, MariaDB 10.5+),
- * else from a lookup by (sender, clientId). Results are in batch order; an outcome that
- * is an Error fails that one send.
+ * transaction: on MySQL that saves three round trips per batch). Results are in batch
+ * order; an outcome that is an Error fails that one send.
+ *
+ * A batch the unique indexes refuse is most often a client resending after a reconnect:
+ * the rows already stored are looked up at once and answered with their first copy, a
+ * clientId repeated within the batch is stored once, and the rest is inserted together
+ * again. Only if that is refused too (an attachment already in another message) does
+ * each send go on its own.
  */
 export async function storeBatch(
   runner: SqlRunner,
   batch: NewMessage[],
   returning: boolean,
 ): Promise<BatchOutcome[]> {
-  const insert = `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${batch.map(() => ROW_PLACEHOLDERS).join(', ')}`;
-  let inserted: unknown;
   try {
-    inserted = await runner.query(
-      returning ? `${insert} RETURNING id, from_user_id, client_id` : insert,
-      batch.flatMap(valuesOf),
-    );
+    return await insertAll(runner, batch, returning);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return storeOneByOne(runner, batch);
   }
+  const stored = await findBySenderAndClientId(runner, batch);
+  const fresh = new Map<string, NewMessage>();
+  for (const row of batch) {
+    const key = keyOf(row.fromUserId, row.clientId);
+    if (!stored.has(key) && !fresh.has(key)) fresh.set(key, row);
+  }
+  const created = new Map<string, BatchOutcome>();
+  if (fresh.size > 0) {
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await insertAll(runner, [...fresh.values()], returning);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return storeOneByOne(runner, batch);
+    }
+    [...fresh.keys()].forEach((key, i) => created.set(key, outcomes[i]!));
+  }
+  return batch.map((row) => {
+    const key = keyOf(row.fromUserId, row.clientId);
+    const first = stored.get(key);
+    if (first) return { row: first, created: false };
+    const outcome = created.get(key)!;
+    // The first of a repeated clientId created the row; the repeats are resends of it.
+    if (outcome instanceof Error || fresh.get(key) === row) return outcome;
+    return { row: outcome.row, created: false };
+  });
+}
+
+/** One multi-row INSERT; the new ids from RETURNING where there is one, else looked up. */
+async function insertAll(runner: SqlRunner, rows: NewMessage[], returning: boolean): Promise<BatchOutcome[]> {
+  const insert = `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${rows.map(() => MESSAGE_PLACEHOLDERS).join(', ')}`;
+  const inserted: unknown = await runner.query(
+    returning ? `${insert} RETURNING id, from_user_id, client_id` : insert,
+    rows.flatMap(messageValues),
+  );
   // RETURNING's row order is not promised, so rows are matched by their unique key.
   const ids = new Map<string, number>();
   if (returning && Array.isArray(inserted)) {
     for (const row of inserted as StoredKey[])
       ids.set(keyOf(Number(row.from_user_id), row.client_id), Number(row.id));
   }
-  if (ids.size !== batch.length) {
-    for (const [key, row] of await findBySenderAndClientId(runner, batch)) ids.set(key, row.id);
+  if (ids.size !== rows.length) {
+    for (const [key, row] of await findBySenderAndClientId(runner, rows)) ids.set(key, row.id);
   }
-  return batch.map((row) => ({
-    row: { ...row, id: ids.get(keyOf(row.fromUserId, row.clientId))! },
-    created: true,
-  }));
+  return rows.map((row) => {
+    const id = ids.get(keyOf(row.fromUserId, row.clientId));
+    return id === undefined
+      ? new Error('A stored message could not be read back')
+      : { row: { ...row, id }, created: true };
+  });
 }
 
 interface StoredKey {
@@ -81,8 +122,8 @@ async function storeOneByOne(runner: SqlRunner, batch: NewMessage[]): Promise<Ba
       let created = true;
       try {
         await runner.query(
-          `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`,
-          valuesOf(row),
+          `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${MESSAGE_PLACEHOLDERS}`,
+          messageValues(row),
         );
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -117,19 +158,6 @@ async function findBySenderAndClientId(
     for (const row of stored) found.set(keyOf(Number(row.from_user_id), row.client_id), messageFromRow(row));
   }
   return found;
-}
-
-function valuesOf(row: NewMessage): unknown[] {
-  return [
-    row.roomId,
-    row.toUserId,
-    row.dmKey,
-    row.fromUserId,
-    row.text,
-    row.clientId,
-    row.attachmentId,
-    row.createdAt,
-  ];
 }
 
 function keyOf(fromUserId: number, clientId: string): string {

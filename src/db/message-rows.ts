@@ -1,8 +1,25 @@
 import type { MessageRow } from './entities.js';
 
+export type NewMessage = Omit<MessageRow, 'id'>;
+
 /** The columns of `messages` besides `id`, in the order the raw statements use them. */
 export const MESSAGE_COLUMNS =
   'room_id, to_user_id, dm_key, from_user_id, text, client_id, attachment_id, created_at';
+export const MESSAGE_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** A new message's values in `MESSAGE_COLUMNS` order. */
+export function messageValues(row: NewMessage): unknown[] {
+  return [
+    row.roomId,
+    row.toUserId,
+    row.dmKey,
+    row.fromUserId,
+    row.text,
+    row.clientId,
+    row.attachmentId,
+    row.createdAt,
+  ];
+}
 
 /** A `messages` row as either driver returns it from raw SQL (MySQL may give BIGINTs as strings). */
 export interface StoredMessageRow {

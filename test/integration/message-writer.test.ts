@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { type DataSource, In } from 'typeorm';
 import { AppError } from '../../src/chat/errors.js';
 import { type BatchOutcome, type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
-import { MessageWriter } from '../../src/chat/message-writer.js';
+import { MessageWriter, type WriteResult } from '../../src/chat/message-writer.js';
 import { supportsInsertReturning } from '../../src/db/dialect.js';
 import { AttachmentEntity, MessageEntity } from '../../src/db/entities.js';
 import { testDialect } from '../helpers/database.js';
@@ -124,6 +124,27 @@ describe(`message writer (${testDialect()})`, () => {
     assert.equal(twinA.created, true);
     assert.deepEqual(twinB, { row: twinA.row, created: false });
     assert.equal(await db.getRepository(MessageEntity).countBy({ clientId: 'twin' }), 1);
+  });
+
+  test('a resend in a batch costs a lookup and one more INSERT, not a statement per send', async () => {
+    const returning = await supportsInsertReturning(db);
+    const [resent] = await storeCounting([message(users[0]!)], returning).then((r) => r.outcomes);
+    assert.ok(resent && !(resent instanceof Error));
+    const fresh = Array.from({ length: 30 }, (_, i) => message(users[i % 3]!));
+    const repeat = { ...fresh[4]! };
+    const rows = [...fresh.slice(0, 10), { ...resent.row, text: 'resent' }, ...fresh.slice(10), repeat];
+    const { statements, outcomes } = await storeCounting(rows, returning);
+    // The refused INSERT, one lookup of the whole batch, the INSERT of what is new
+    // (and, without RETURNING, its id lookup).
+    assert.deepEqual(
+      statements,
+      returning ? ['INSERT', 'SELECT', 'INSERT'] : ['INSERT', 'SELECT', 'INSERT', 'SELECT'],
+    );
+    assert.deepEqual(outcomes[10], { row: resent.row, created: false });
+    const first = outcomes[4] as WriteResult;
+    assert.equal(first.created, true);
+    assert.deepEqual(outcomes[rows.length - 1], { row: first.row, created: false });
+    await assertStoredAsAnswered(fresh, [...outcomes.slice(0, 10), ...outcomes.slice(11, -1)]);
   });
 
   test('the same clientId from two different senders is two messages', async () => {
