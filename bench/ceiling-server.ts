@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServerFrame } from '../src/shared/wire.js';
-import { textFrame } from '../src/ws/text-frame.js';
+import { joinFrames, sameFrames, textFrame } from '../src/ws/text-frame.js';
 import { type BatchStore, mysqlBatchStore, type NewRow, sqliteBatchStore } from './lib/ceiling-store.js';
 
 // The ceiling: what a chat server on this machine can do when it does only the essential
@@ -127,8 +127,14 @@ async function flush(): Promise<void> {
   const ids = await store.insert(batch);
   const recipients = new Set<Peer>();
   for (const [i, pending] of batch.entries()) deliver(pending, ids[i]!, recipients);
+  // As Natter's outbox does: peers sent the same frames share one joined buffer.
+  let previous: Buffer[] = [];
+  let previousBytes: Buffer = Buffer.alloc(0);
   for (const peer of recipients) {
-    peer.socket.write(peer.frames.length === 1 ? peer.frames[0]! : Buffer.concat(peer.frames));
+    const bytes = sameFrames(peer.frames, previous) ? previousBytes : joinFrames(peer.frames);
+    previous = peer.frames;
+    previousBytes = bytes;
+    peer.socket.write(bytes);
     peer.frames = [];
   }
   if (queue.length > 0) scheduleFlush();

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { PublicUser, ServerFrame } from '../shared/wire.js';
 import type { Outbox } from './outbox.js';
-import { joinFrames, textFrame } from './text-frame.js';
+import { textFrame } from './text-frame.js';
 
 /** One open socket and what it is subscribed to. State is per connection, never shared. */
 export class Connection {
@@ -10,7 +10,7 @@ export class Connection {
   watchingLobby = false;
   /** Heartbeat pings sent since the socket last showed it is alive. */
   missedPings = 0;
-  /** Frames sent during this event-loop turn, written together at its end. */
+  /** Frames sent during this event-loop turn, written together at its end (kept by the Outbox). */
   pending: Buffer[] | null = null;
 
   constructor(
@@ -37,17 +37,9 @@ export class Connection {
     if (this.ws.readyState === this.ws.OPEN) this.socket.write(bytes);
   }
 
-  /** Writes this turn's frames now instead of at the end of the turn. */
-  flushPending(): void {
-    const frames = this.pending;
-    if (!frames) return;
-    this.pending = null;
-    this.writeNow(joinFrames(frames));
-  }
-
   /** Closes after the frames already sent to this connection. */
   close(code: number, reason: string): void {
-    this.flushPending();
+    this.outbox.flushNow(this);
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
       this.ws.close(code, reason);
     }

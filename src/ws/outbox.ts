@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js';
-import { joinFrames } from './text-frame.js';
+import { joinFrames, sameFrames } from './text-frame.js';
 
 /**
  * Frames written in one event-loop turn leave together, at the end of the turn: each
@@ -22,6 +22,14 @@ export class Outbox {
     this.waiting.push(conn);
   }
 
+  /** Writes the connection's frames of this turn now (before it closes). */
+  flushNow(conn: Connection): void {
+    const frames = conn.pending;
+    if (!frames) return;
+    conn.pending = null;
+    conn.writeNow(joinFrames(frames));
+  }
+
   private readonly flush = (): void => {
     const conns = this.waiting;
     this.waiting = [];
@@ -40,10 +48,4 @@ export class Outbox {
       if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();
     }
   };
-}
-
-function sameFrames(a: Buffer[], b: Buffer[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

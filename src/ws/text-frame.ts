@@ -24,6 +24,13 @@ export function textFrame(frame: ServerFrame): Buffer {
   return bytes;
 }
 
+/** Whether two lists hold the very same frames in the same order (so one joined buffer serves both). */
+export function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Frames back to back, as one buffer to write (the frame itself when there is one). */
 export function joinFrames(frames: Buffer[]): Buffer {
   return frames.length === 1 ? frames[0]! : Buffer.concat(frames);
