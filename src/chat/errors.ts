@@ -1,3 +1,4 @@
+import { driverCode } from '../db/dialect.js';
 /** The one error family: a stable code for clients, an HTTP status, and a human message. */
 export class AppError extends Error {
   constructor(
@@ -18,8 +19,7 @@ export const unavailable = () =>
 /** Maps unknown failures from the database layer to a 503 the client can retry. */
 export function asAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
-  const code =
-    (err as { code?: string }).code ?? (err as { driverError?: { code?: string } }).driverError?.code;
+  const code = driverCode(err);
   const connectionCodes = [
     'ECONNREFUSED',
     'ECONNRESET',

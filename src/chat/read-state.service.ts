@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { PublicUser } from '../shared/wire.js';
 import type { Conversation } from './conversations.js';
 import type { Delivery } from './delivery.js';
+import { KeptLoad } from './kept-load.js';
 import { type Mark, storeMarks } from './read-marks.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -33,7 +34,7 @@ export const UNREAD_CAP = 100;
 export class ReadStateService {
   /** Read and delivery marks moved in one turn are written with one multi-row upsert. */
   private readonly marks: WriteBatcher<Mark, void>;
-  private readonly members = new Map<number, Promise<Set<number>>>();
+  private readonly members = new Map<number, KeptLoad<Set<number>>>();
   /** `userId|conversation` pairs known to have a row, so joining is free after the first time. */
   private readonly joined = new Set<string>();
 
@@ -48,13 +49,14 @@ export class ReadStateService {
   roomMembers(roomId: number): Promise<Set<number>> {
     let members = this.members.get(roomId);
     if (!members) {
-      members = this.db
-        .query('SELECT user_id FROM read_state WHERE room_id = ?', [roomId])
-        .then((rows: { user_id: number }[]) => new Set(rows.map((r) => Number(r.user_id))));
-      members.catch(() => this.members.delete(roomId));
+      members = new KeptLoad(() =>
+        this.db
+          .query('SELECT user_id FROM read_state WHERE room_id = ?', [roomId])
+          .then((rows: { user_id: number }[]) => new Set(rows.map((r) => Number(r.user_id)))),
+      );
       this.members.set(roomId, members);
     }
-    return members;
+    return members.get();
   }
 
   /** Makes the user part of the conversation (a room member); free when they already are. */

@@ -48,8 +48,7 @@ export class SessionCache {
     if (readToken === this.changes) this.put(sid, session);
   }
 
-  /** The session as just written by this process. */
-  put(sid: string, session: CachedSession): void {
+  private put(sid: string, session: CachedSession): void {
     this.entries.delete(sid);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;

@@ -4,10 +4,15 @@ export function isMysql(db: DataSource): boolean {
   return db.options.type === 'mysql';
 }
 
+/** The error code a driver gave, whether TypeORM wrapped the error or not. */
+export function driverCode(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } } | null;
+  return e?.driverError?.code ?? e?.code;
+}
+
 /** True when a write failed on a UNIQUE index, on either dialect. */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = e.driverError?.code ?? e.code;
+  const code = driverCode(err);
   return (
     code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
@@ -15,8 +20,7 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /** True when a write named a row (user, room) that does not exist, on either dialect. */
 export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code;
+  const code = driverCode(err);
   return code === 'ER_NO_REFERENCED_ROW_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
