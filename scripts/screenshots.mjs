@@ -24,8 +24,6 @@ const outDir = path.resolve(root, args.find((a) => !a.startsWith('--')) ?? 'docs
 const MAX_BYTES = 300 * 1024;
 const password = `screenshots ${randomBytes(12).toString('hex')}`;
 
-// ---------- a small PNG encoder (RGB, no library) ----------
-
 /** A dashboard mock-up: a header, three stat cards and a bar chart. */
 function dashboardPng(width = 640, height = 400) {
   const px = Buffer.alloc(width * height * 3);

@@ -41,13 +41,15 @@ export function pagesRoutes(deps: PageDeps): Router {
       deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize }),
       shell(deps, me),
     ]);
+    const read = around.unread.rooms.find((entry) => entry.roomId === room.id);
     res.render('room', {
       title: room.name,
       ...around,
       active: { kind: 'room', id: room.id },
       room,
       history,
-      lastReadId: around.unread.rooms.find((entry) => entry.roomId === room.id)?.lastReadId ?? 0,
+      // -1: not a member yet (nothing of the room counts as unread for them).
+      lastReadId: read ? read.lastReadId : -1,
     });
   });
 
