@@ -2,8 +2,9 @@
 // that fail the test on uncaught errors or CSP violations, and screenshots on failure.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
 import {
@@ -217,10 +218,11 @@ interface AxeResults {
 }
 
 /** Runs axe-core in the page; returns its serious and critical violations, one line each. */
+let axeSource: string | undefined;
+
 export async function axeProblems(page: Page): Promise<string[]> {
-  const { readFile } = await import('node:fs/promises');
-  const { createRequire } = await import('node:module');
-  const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const source = axeSource;
   // Evaluated through the debugging protocol, so the page's CSP does not apply to axe itself.
   await page.evaluate(source);
   const { passes, violations } = await page.evaluate(async () => {

@@ -184,3 +184,10 @@ export class ChatSocket {
     return this.closed;
   }
 }
+
+/** A new HttpClient with a freshly registered account (a random name unless given). */
+export async function signedUp(server: { url: string }, name?: string): Promise<HttpClient> {
+  const client = new HttpClient(server.url);
+  await client.register(name);
+  return client;
+}

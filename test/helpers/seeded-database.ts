@@ -44,14 +44,22 @@ export async function seededDatabase(usernames: string[]): Promise<SeededDatabas
   };
 }
 
-/** The database, seen through a wrapper that records the first word of every statement sent. */
-export function countingDatabase(db: DataSource): { db: DataSource; statements: string[] } {
+type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
+
+/**
+ * The database, seen through a wrapper that records the first word of every statement
+ * sent; `run` answers each statement (by default, the database itself).
+ */
+export function countingDatabase(
+  db: DataSource,
+  run: Query = (sql, parameters) => db.query(sql, parameters),
+): { db: DataSource; statements: string[] } {
   const statements: string[] = [];
   const counting = {
     options: db.options,
     query: (sql: string, parameters: unknown[]) => {
       statements.push(sql.split(' ')[0]!);
-      return db.query(sql, parameters);
+      return run(sql, parameters);
     },
   } as unknown as DataSource;
   return { db: counting, statements };

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HttpClient } from '../helpers/client.js';
+import { type HttpClient, signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 // The room list and the people list are read from the database once and then kept in
 // memory: every change must show on the very next page and API answer.
-
-const PASSWORD = 'correct horse battery';
 
 describe('room and people lists kept in memory', () => {
   let server: TestServer;
   let alice: HttpClient;
   before(async () => {
     server = await startServer();
-    alice = new HttpClient(server.url);
-    await alice.register('alice', PASSWORD);
+    alice = await signedUp(server, 'alice');
     // Both lists are now in memory.
     assert.equal((await alice.get('/')).status, 200);
   });
@@ -35,10 +32,8 @@ describe('room and people lists kept in memory', () => {
   });
 
   test('someone who signs up is listed at once, in username order', async () => {
-    const zed = new HttpClient(server.url);
-    const bob = new HttpClient(server.url);
-    await zed.register('zed', PASSWORD);
-    await bob.register('Bob', PASSWORD);
+    const zed = await signedUp(server, 'zed');
+    const bob = await signedUp(server, 'Bob');
     const names = (await alice.get('/api/users')).body.users.map((u: { username: string }) => u.username);
     assert.deepEqual(names, ['alice', 'Bob', 'zed']);
     const lobby = (await alice.get('/')).text;
@@ -47,8 +42,7 @@ describe('room and people lists kept in memory', () => {
   });
 
   test('a new avatar shows at once in the people list', async () => {
-    const carol = new HttpClient(server.url);
-    await carol.register('carol', PASSWORD);
+    const carol = await signedUp(server, 'carol');
     await alice.get('/api/users');
     assert.equal((await carol.request('PUT', '/api/me/avatar', { preset: 11 })).status, 200);
     const listed = (await alice.get('/api/users')).body.users.find(

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { HttpClient } from '../helpers/client.js';
+import { signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-// The heartbeat pings every socket each WS_HEARTBEAT_MS, in slices so that tens of
-// thousands of sockets never stall the event loop, and drops a socket that has not
-// answered two pings in a row.
+// The heartbeat pings every socket each WS_HEARTBEAT_MS (the server goes through them in
+// slices of 500; here, more sockets than two slices all get pinged), and drops a socket
+// that has not answered two pings in a row.
 
 const SOCKETS = 1_200; // more than two slices of the heartbeat
 
@@ -23,8 +23,7 @@ describe('heartbeat', () => {
         WS_MAX_CONNECTIONS_PER_IP: 5_000,
       },
     });
-    const client = new HttpClient(server.url);
-    await client.register('pulse', 'pulse-long-secret');
+    const client = await signedUp(server, 'pulse');
     headers = { cookie: client.cookie!, origin: server.url };
   });
 

@@ -42,8 +42,12 @@ describe(`message writer (${testDialect()})`, () => {
   });
 
   test('sends of one turn are stored together, with ids growing in the order they were written', async () => {
+    const counting = countingDatabase(db);
+    const returning = await supportsInsertReturning(db);
+    const batchWriter = new MessageWriter(counting.db, returning);
     const rows = Array.from({ length: 120 }, (_, i) => message(users[i % 3]!));
-    const results = await Promise.all(rows.map((row) => writer.write(row)));
+    const results = await Promise.all(rows.map((row) => batchWriter.write(row)));
+    assert.deepEqual(counting.statements, returning ? ['INSERT'] : ['INSERT', 'SELECT', 'SELECT']);
     const ids = results.map((r) => r.row.id);
     assert.ok(results.every((r) => r.created));
     assert.deepEqual(
@@ -98,15 +102,11 @@ describe(`message writer (${testDialect()})`, () => {
   test('when the database hands back fewer ids than rows, the ids are looked up', async (t) => {
     if (!(await supportsInsertReturning(db))) return t.skip('this MySQL has no INSERT … RETURNING');
     const rows = Array.from({ length: 5 }, (_, i) => message(users[i % 3]!));
-    const statements: string[] = [];
     // A driver that stores the rows but answers an INSERT … RETURNING with nothing.
-    const forgetful = {
-      query: async (sql: string, parameters: unknown[]) => {
-        statements.push(sql.split(' ')[0]!);
-        const result = await db.query(sql, parameters);
-        return sql.startsWith('INSERT') ? [] : result;
-      },
-    };
+    const { db: forgetful, statements } = countingDatabase(db, async (sql, parameters) => {
+      const result = await db.query(sql, parameters);
+      return sql.startsWith('INSERT') ? [] : result;
+    });
     const outcomes = await storeBatch(forgetful, rows, true);
     assert.deepEqual(statements, ['INSERT', 'SELECT']);
     await assertStoredAsAnswered(rows, outcomes);

@@ -83,14 +83,9 @@ describe(`read marks (${testDialect()})`, () => {
   });
 
   test('any other error fails the whole batch at once, without a retry per mark', async () => {
-    const statements: string[] = [];
-    const down = {
-      options: db.options,
-      query: async (sql: string) => {
-        statements.push(sql.split(' ')[0]!);
-        throw new Error('connection lost');
-      },
-    } as unknown as DataSource;
+    const { db: down, statements } = countingDatabase(db, async () => {
+      throw new Error('connection lost');
+    });
     const general = roomConversation(rooms[0]!);
     const marks = users.map((userId) => ({ userId, conversation: general, readId: 1, deliveredId: 1 }));
     await assert.rejects(storeMarks(down)(marks), /connection lost/);

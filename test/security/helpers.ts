@@ -14,8 +14,4 @@ export async function assertStillHealthy(server: TestServer): Promise<void> {
   await socket.close();
 }
 
-export async function signedUp(server: TestServer, name?: string): Promise<HttpClient> {
-  const client = new HttpClient(server.url);
-  await client.register(name);
-  return client;
-}
+export { signedUp } from '../helpers/client.js';

@@ -44,11 +44,19 @@ describe('views', () => {
     const source = '<% const doubled = n * 2; %><%= label %>: <%= doubled %><%= locals.extra ?? "" %>';
     const template = new CompiledTemplate(source, 'inline.ejs');
     const reference = ejs.compile(source);
+    // The same shape again and again (as a partial in a loop renders), shapes in turn,
+    // a local named like one of the template's variables, and more shapes than are
+    // compiled (past 16 the generic form serves).
+    const many = Array.from({ length: 20 }, (_, i) => ({ n: i, label: `l${i}`, [`k${i}`]: i }));
     for (const locals of [
       { n: 1, label: 'a<b' },
+      { n: 2, label: 'c&d' },
       { label: 'x', n: 2 },
       { n: 3, label: 'y', extra: '!' },
+      { n: 5, label: 'a<b' },
       { n: 4, label: 'z', doubled: 'a local named like a variable of the template' },
+      ...many,
+      ...many,
     ]) {
       assert.equal(template.render({ ...locals }), reference({ ...locals }), JSON.stringify(locals));
     }
