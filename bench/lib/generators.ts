@@ -45,7 +45,7 @@ export function exitWhenDone(main: () => Promise<number>): void {
     },
     (err: unknown) => {
       killStartedProcesses();
-      console.error(err instanceof Error ? err.message : err);
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
       process.exit(2);
     },
   );

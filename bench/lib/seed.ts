@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { MESSAGE_COLUMNS } from '../../src/db/message-rows.js';
 import { openSqlite } from './sqlite.js';
 import type { Store } from './stores.js';
 
@@ -89,7 +90,7 @@ export async function timeRawPageQuery(
   const deadline = performance.now() + budgetMs;
   // Natter forces the (room_id, id) index on MySQL/MariaDB, which otherwise may walk every newer row.
   const hint = store.mysqlUrl ? ' FORCE INDEX (ix_messages_room)' : '';
-  const sql = `SELECT * FROM messages${hint} WHERE room_id = ? AND id < ? ORDER BY id DESC LIMIT 51`;
+  const sql = `SELECT id, ${MESSAGE_COLUMNS} FROM messages${hint} WHERE room_id = ? AND id < ? ORDER BY id DESC LIMIT 51`;
   const pick = () => [
     plan.roomIds[Math.floor(Math.random() * plan.roomIds.length)]!,
     1 + Math.floor(Math.random() * plan.count),
