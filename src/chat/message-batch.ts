@@ -67,7 +67,7 @@ export async function storeBatch(
       if (!isUniqueViolation(err)) throw err;
       return storeOneByOne(runner, batch);
     }
-    [...fresh.keys()].forEach((key, i) => created.set(key, outcomes[i]!));
+    for (const [i, key] of [...fresh.keys()].entries()) created.set(key, outcomes[i]!);
   }
   return batch.map((row) => {
     const key = keyOf(row.fromUserId, row.clientId);
