@@ -253,6 +253,12 @@ describe('database outage', () => {
       assert.equal(failure.type, 'error', 'never an ack while the database is down');
       assert.equal((failure as { code: string }).code, 'UNAVAILABLE');
       assert.equal((await alice.get('/healthz')).status, 503);
+      const logged = server.logs.records.find(
+        (r) => (r.res as { statusCode?: number } | undefined)?.statusCode === 503,
+      );
+      assert.equal(logged?.msg, 'request errored', 'a 5xx answer is logged as a failure');
+      assert.equal(logged?.level, 40);
+      assert.equal((logged?.req as { url?: string } | undefined)?.url, '/healthz');
       const page = await alice.get('/rooms/1', { accept: 'text/html' });
       assert.equal(page.status, 503);
       assert.match(page.text, /database/i);
