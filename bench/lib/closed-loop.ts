@@ -14,12 +14,20 @@ export interface LoopPlan {
   connections: number;
   durationMs: number;
   maxRequests: number;
+  /**
+   * Paced instead of closed: request n is due at start + n / rate and its latency counts
+   * from then, so an answer that comes late also delays (and is charged to) the next.
+   */
+  ratePerSecond?: number | undefined;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Closed-loop HTTP load (like autocannon): `connections` keep-alive connections, each
  * sending its next request as soon as the previous answer is in, until the duration or
- * the request budget runs out. `requestFor(n)` makes the n-th request.
+ * the request budget runs out; or, with `ratePerSecond`, each taking the next request
+ * when it falls due. `requestFor(n)` makes the n-th request.
  */
 export async function runClosedLoop(
   plan: LoopPlan,
@@ -42,8 +50,13 @@ export async function runClosedLoop(
   const loop = async () => {
     const connection = new KeepAliveConnection(plan.host, plan.port);
     while (report.requests < plan.maxRequests && performance.now() < deadline) {
-      const { method, path, headers, body } = requestFor(report.requests++);
-      const t0 = performance.now();
+      const n = report.requests;
+      const due = plan.ratePerSecond ? start + (n * 1000) / plan.ratePerSecond : null;
+      if (due !== null && due >= deadline) break;
+      report.requests++;
+      if (due !== null && due > performance.now()) await sleep(due - performance.now());
+      const { method, path, headers, body } = requestFor(n);
+      const t0 = due ?? performance.now();
       try {
         const answer = await connection.request(method, path, headers, body);
         report.latenciesMs.push(Math.round((performance.now() - t0) * 1000) / 1000);

@@ -80,6 +80,8 @@ export interface HttpPlan {
   connections: number;
   durationMs: number;
   maxRequests: number;
+  /** Paced at this many requests per second instead of a closed loop. */
+  ratePerSecond?: number;
 }
 
 export interface HttpReport {

@@ -2,8 +2,9 @@ import { runClosedLoop } from '../lib/closed-loop.js';
 import { type GeneratorBase, generatorConfig, serveRunner } from '../lib/ipc.js';
 import type { HttpPlan, HttpReport } from '../lib/load-types.js';
 
-// Closed-loop GETs: `connections` keep-alive connections, each asking for the next path
-// as soon as the previous answer is in, until the duration or the request budget runs out.
+// GETs over `connections` keep-alive connections, each asking for the next path as soon
+// as the previous answer is in (or, paced, when the next request falls due), until the
+// duration or the request budget runs out.
 
 interface HttpLoopConfig extends GeneratorBase {
   host: string;
@@ -26,6 +27,7 @@ function run(plan: HttpPlan): Promise<HttpReport> {
       connections: plan.connections,
       durationMs: plan.durationMs,
       maxRequests: plan.maxRequests,
+      ratePerSecond: plan.ratePerSecond,
     },
     (n) => ({ method: 'GET', path: pathFor(plan, n), headers }),
   );
