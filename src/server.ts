@@ -106,7 +106,15 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
       peopleRoutes(users, messages, readState, hub),
       uploadsRoutes(attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
       profileRoutes(users, attachments, config.uploadDir, config.MAX_UPLOAD_BYTES),
-      pagesRoutes({ users, rooms, messages, readState, presence: hub, historyPageSize: 50 }),
+      pagesRoutes({
+        users,
+        rooms,
+        messages,
+        readState,
+        presence: hub,
+        historyPageSize: 50,
+        maxUploadBytes: config.MAX_UPLOAD_BYTES,
+      }),
     ],
   });
   // Slow or idle clients cannot hold connections open: headers must arrive promptly.

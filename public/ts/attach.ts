@@ -1,6 +1,8 @@
 // Files into the composer: the "Attach file" button, drag and drop onto the conversation,
 // and pasted images. Each file is uploaded with a progress bar; once stored, the page
-// sends it as a message. A failed upload stays in the list with its reason and "Retry".
+// sends it as a message. A failed upload stays in the list with its reason and "Retry"
+// (only "Remove" when trying again cannot help: a file over the size limit is refused
+// before any of it is sent).
 
 import type { Attachment } from '../../src/shared/wire.js';
 import { h, icon } from './dom.js';
@@ -26,6 +28,8 @@ interface Item {
   error: HTMLElement;
   actions: HTMLElement;
   state: 'queued' | 'uploading' | 'failed';
+  /** Whether trying again could succeed (not for a file over the limit). */
+  retryable: boolean;
   upload: Upload<{ attachment: Attachment }> | null;
 }
 
@@ -47,6 +51,7 @@ export class Attacher {
 
   constructor(
     private readonly els: AttachElements,
+    private readonly maxBytes: number,
     private readonly onUploaded: (attachment: Attachment) => void,
     private readonly onLoggedOut: () => void,
   ) {
@@ -68,7 +73,14 @@ export class Attacher {
 
   /** Queues files for upload, one after another. */
   add(files: File[]): void {
-    for (const file of files) this.items.push(this.item(file));
+    for (const file of files) {
+      const item = this.item(file);
+      this.items.push(item);
+      if (file.size > this.maxBytes) {
+        const limit = formatSize(this.maxBytes);
+        this.fail(item, `“${file.name}” is too large to upload: files can be at most ${limit}.`, false);
+      }
+    }
     this.els.list.hidden = this.items.length === 0;
     this.pump();
   }
@@ -139,7 +151,18 @@ export class Attacher {
       actions,
     ]);
     this.els.list.append(li);
-    const item: Item = { file, li, bar, fill, meta, error, actions, state: 'queued', upload: null };
+    const item: Item = {
+      file,
+      li,
+      bar,
+      fill,
+      meta,
+      error,
+      actions,
+      state: 'queued',
+      retryable: true,
+      upload: null,
+    };
     this.setActions(item);
     return item;
   }
@@ -160,10 +183,13 @@ export class Attacher {
     };
     const name = item.file.name;
     if (item.state === 'failed') {
-      item.actions.replaceChildren(
-        button(`Retry uploading ${name}`, 'Retry', () => this.retry(item), true),
-        button(`Remove ${name}`, 'Remove', () => this.remove(item)),
-      );
+      const remove = button(`Remove ${name}`, 'Remove', () => this.remove(item));
+      if (item.retryable)
+        item.actions.replaceChildren(
+          button(`Retry uploading ${name}`, 'Retry', () => this.retry(item), true),
+          remove,
+        );
+      else item.actions.replaceChildren(remove);
     } else {
       item.actions.replaceChildren(button(`Cancel uploading ${name}`, 'Cancel', () => this.remove(item)));
     }
@@ -201,16 +227,20 @@ export class Attacher {
       this.onLoggedOut();
       return;
     } else {
-      item.state = 'failed';
-      const text = uploadErrorText(item.file.name, result);
-      item.li.classList.add('upload--failed');
-      item.bar.hidden = true;
-      item.meta.textContent = `${formatSize(item.file.size)} · not uploaded`;
-      item.error.textContent = text;
-      this.els.errorBox.textContent = text;
-      this.setActions(item);
+      this.fail(item, uploadErrorText(item.file.name, result), result.code !== 'TOO_LARGE');
     }
     this.pump();
+  }
+
+  private fail(item: Item, text: string, retryable: boolean): void {
+    item.state = 'failed';
+    item.retryable = retryable;
+    item.li.classList.add('upload--failed');
+    item.bar.hidden = true;
+    item.meta.textContent = `${formatSize(item.file.size)} · not uploaded`;
+    item.error.textContent = text;
+    this.els.errorBox.textContent = text;
+    this.setActions(item);
   }
 
   private retry(item: Item): void {

@@ -42,7 +42,8 @@ export class Composer {
       const n = codePoints(this.input.value);
       count.classList.toggle('is-near', n >= WARN_AT && n <= MAX_LENGTH);
       count.classList.toggle('is-over', n > MAX_LENGTH);
-      if (n > MAX_LENGTH) count.textContent = `${n - MAX_LENGTH} characters over the ${MAX_LENGTH} limit`;
+      if (n > MAX_LENGTH)
+        count.textContent = `${n - MAX_LENGTH} character${n - MAX_LENGTH === 1 ? '' : 's'} over the ${MAX_LENGTH} limit`;
       else if (n >= WARN_AT) count.textContent = `${MAX_LENGTH - n} characters left`;
       else count.textContent = '';
       if (this.error.textContent !== '' && n <= MAX_LENGTH) this.error.textContent = '';

@@ -18,6 +18,7 @@ import { type ConversationKey, goToLogin, Shell } from './shell.js';
 import { StatusBanner } from './status-banner.js';
 import { Timeline } from './timeline.js';
 import { TypingIndicator, TypingSender } from './typing.js';
+import { UnsentStore } from './unsent-store.js';
 
 interface Boot {
   me: PublicUser;
@@ -27,6 +28,8 @@ interface Boot {
   lastReadId: number;
   peer?: PublicUser & { online: boolean };
   receipts?: Receipts | null;
+  /** The largest file the server takes (MAX_UPLOAD_BYTES). */
+  maxUploadBytes: number;
 }
 
 export class ConversationPage {
@@ -73,6 +76,7 @@ export class ConversationPage {
       pending: this.timeline,
       connection: this.connection,
       target: this.target,
+      unsent: new UnsentStore(this.target),
       onRetry: () => this.input.focus(),
     });
     this.typingSender = new TypingSender(this.connection, this.target);
@@ -122,6 +126,7 @@ export class ConversationPage {
         textarea: this.input,
         errorBox: this.composerError,
       },
+      this.boot.maxUploadBytes,
       (attachment) => this.composer.sendAttachment(attachment),
       goToLogin,
     );

@@ -1,10 +1,12 @@
 // The outbox: nothing typed is lost. A message shows as pending at once, goes out when the
 // socket allows, and stays pending until the server acks it; after a reconnect or a
 // temporary refusal it is re-sent with the same client id, so the server never stores it twice.
+// Until acked it is also kept in the tab (UnsentStore), so leaving the page does not lose it.
 
 import type { Attachment, ClientFrame, SendTarget } from '../../src/shared/wire.js';
 import type { Connection } from './connection.js';
 import type { Timeline } from './timeline.js';
+import type { UnsentStore } from './unsent-store.js';
 
 /** No ack this long after a send: check that the socket still answers (a dead one is replaced). */
 const ACK_PROBE_MS = 8_000;
@@ -16,13 +18,14 @@ const RETRYABLE = new Set(['RATE_LIMITED', 'UNAVAILABLE']);
 /** The part of the timeline that shows pending messages (and so also remembers them). */
 export type PendingMessages = Pick<
   Timeline,
-  'addPending' | 'pendingMessage' | 'pendingIds' | 'hasPending' | 'markFailed' | 'markPending'
+  'addPending' | 'pendingMessage' | 'pendingIds' | 'hasPending' | 'markFailed' | 'markPending' | 'showsStored'
 >;
 
 export interface OutboxDeps {
   pending: PendingMessages;
   connection: Pick<Connection, 'send' | 'probe'>;
   target: SendTarget;
+  unsent: Pick<UnsentStore, 'all' | 'add' | 'remove'>;
   /** After the user clicks "Retry" (e.g. to put the focus back in the composer). */
   onRetry: () => void;
 }
@@ -43,12 +46,19 @@ export class Outbox {
   /** Client ids already sent over the current socket (a resend after reconnect skips them). */
   private readonly sentOnSocket = new Set<string>();
 
-  constructor(private readonly deps: OutboxDeps) {}
+  /** Shows what an earlier page left unsent as pending; it goes out once the socket opens. */
+  constructor(private readonly deps: OutboxDeps) {
+    for (const { clientId, text, attachment } of deps.unsent.all()) {
+      if (deps.pending.showsStored(clientId)) deps.unsent.remove(clientId);
+      else deps.pending.addPending(clientId, text, attachment);
+    }
+  }
 
   /** Shows a message as pending at once and sends it when the socket allows. */
   enqueue(text: string, attachment: Attachment | null): void {
     const clientId = newClientId();
     this.deps.pending.addPending(clientId, text, attachment);
+    this.deps.unsent.add({ clientId, text, attachment });
     this.transmit(clientId);
   }
 
@@ -73,6 +83,7 @@ export class Outbox {
   /** The server stored the message: it is no longer waiting, and the server takes messages again. */
   acked(clientId: string): void {
     this.clearAckTimer(clientId);
+    this.deps.unsent.remove(clientId);
     this.pauseRound = 0;
   }
 
@@ -83,8 +94,13 @@ export class Outbox {
   rejected(clientId: string | undefined, code: string, reason: string): boolean {
     if (!clientId || !this.deps.pending.hasPending(clientId)) return false;
     this.clearAckTimer(clientId);
-    if (RETRYABLE.has(code)) this.pause();
-    else this.deps.pending.markFailed(clientId, reason, () => this.retry(clientId));
+    if (RETRYABLE.has(code)) {
+      this.pause();
+      return true;
+    }
+    // Refused for good: it stays on this page with "Retry", but is not brought back to later ones.
+    this.deps.unsent.remove(clientId);
+    this.deps.pending.markFailed(clientId, reason, () => this.retry(clientId));
     return true;
   }
 
@@ -120,6 +136,8 @@ export class Outbox {
   }
 
   private retry(clientId: string): void {
+    const message = this.deps.pending.pendingMessage(clientId);
+    if (message) this.deps.unsent.add({ clientId, ...message });
     this.deps.pending.markPending(clientId);
     this.transmit(clientId);
     this.deps.onRetry();

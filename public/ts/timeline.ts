@@ -200,6 +200,13 @@ export class Timeline {
     return this.pending.has(clientId);
   }
 
+  /** True when a stored message of mine with this client id is already shown. */
+  showsStored(clientId: string): boolean {
+    return [...this.shown.values()].some(
+      (li) => li.dataset.clientId === clientId && li.dataset.userId === String(this.me.id),
+    );
+  }
+
   markFailed(clientId: string, reason: string, onRetry: () => void): void {
     const p = this.pending.get(clientId);
     if (!p) return;

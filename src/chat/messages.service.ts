@@ -169,8 +169,15 @@ export class MessagesService {
   }
 }
 
+/** Control characters other than newline and tab (NUL, escapes, C1 codes …). */
+const CONTROL = /[^\P{Cc}\n\t]/gu;
+/** Half of a surrogate pair without its other half: not text, and no database stores it as sent. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
 function cleanText(raw: string | undefined, hasAttachment: boolean): string {
-  const text = replaceShortcodes((raw ?? '').trim());
+  const text = replaceShortcodes(
+    (raw ?? '').replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD').trim(),
+  );
   if (text.length === 0 && !hasAttachment) throw invalid('A message needs some text or a file.');
   // Characters, not UTF-16 units; counted only when the units alone could exceed the limit.
   if (text.length > MAX_TEXT_LENGTH && [...text].length > MAX_TEXT_LENGTH) {

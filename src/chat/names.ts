@@ -3,16 +3,18 @@
 const USERNAME = /^[\p{L}\p{M}\p{N}_.-]{2,32}$/u;
 // Letters, marks, digits, punctuation, symbols (emoji) and single spaces; no control or format characters.
 const ROOM_NAME = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]+(?: [\p{L}\p{M}\p{N}\p{P}\p{S}]+)*$/u;
+/** Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern. */
+const INVISIBLE = /[\u115f\u1160\u3164\uffa0\u2800]/u;
 
 export function cleanUsername(raw: string): string | null {
   const name = raw.normalize('NFC');
-  return USERNAME.test(name) ? name : null;
+  return USERNAME.test(name) && !INVISIBLE.test(name) ? name : null;
 }
 
 export function cleanRoomName(raw: string): string | null {
   const name = raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
   const length = [...name].length;
-  return length >= 1 && length <= 64 && ROOM_NAME.test(name) ? name : null;
+  return length >= 1 && length <= 64 && ROOM_NAME.test(name) && !INVISIBLE.test(name) ? name : null;
 }
 
 /** The key two names collide on: case and compatibility forms folded. */

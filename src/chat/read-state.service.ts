@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { PublicUser } from '../shared/wire.js';
 import type { Conversation } from './conversations.js';
 import type { Delivery } from './delivery.js';
+import { notFound } from './errors.js';
 import { KeptLoad } from './kept-load.js';
 import { type Mark, storeMarks } from './read-marks.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -77,6 +78,9 @@ export class ReadStateService {
    * their other tabs, and tells the other person of a private conversation.
    */
   async read(user: PublicUser, conversation: Conversation, messageId: number): Promise<void> {
+    // A mark past what was really sent would hide later messages from the unread counts
+    // and tell the other person "read" before they were; marks never move back.
+    if (!(await this.holds(conversation, messageId))) throw notFound('MESSAGE_NOT_FOUND', 'Message');
     // Writing the mark creates the row, so reading also joins.
     await this.advance(user.id, conversation, messageId, messageId);
     await this.joinedNow(user.id, conversation);
@@ -147,6 +151,15 @@ export class ReadStateService {
       [value, after, userId],
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  private async holds(c: Conversation, messageId: number): Promise<boolean> {
+    const [column, value] = c.roomId !== null ? ['room_id', c.roomId] : ['dm_key', c.dmKey];
+    const rows: unknown[] = await this.db.query(`SELECT id FROM messages WHERE id = ? AND ${column} = ?`, [
+      messageId,
+      value,
+    ]);
+    return rows.length > 0;
   }
 
   private advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {

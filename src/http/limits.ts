@@ -27,10 +27,17 @@ function limiter(
       throw new AppError(
         'RATE_LIMITED',
         429,
-        `Too many attempts; try again in ${res.getHeader('Retry-After')} s.`,
+        `Too many attempts; try again in ${inWords(Number(res.getHeader('Retry-After')))}.`,
       );
     },
   });
+}
+
+/** 42 → "42 seconds", 896 → "15 minutes". */
+function inWords(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 1) return 'a moment';
+  if (seconds < 90) return `${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
 }
 
 const ip = (req: Request) => ipKeyGenerator(req.ip ?? '');

@@ -107,6 +107,8 @@ function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): v
     conn.missedPings = 0;
   });
   conn.ws.on('message', (data, isBinary) => {
+    // Frames still arriving after we began closing (e.g. the rest of a flood) are dropped.
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
     conn.missedPings = 0;
     if (!frameLimiter.take(conn.id)) {
       log.warn(about(), 'frame flood; closing');

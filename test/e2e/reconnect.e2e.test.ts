@@ -109,4 +109,36 @@ if (declared) {
     );
     assert.equal(await confirmed(bob.page, 'Sent while Bob was cut off').count(), 1);
   });
+
+  e2e('a message typed while the socket is down survives leaving the page and arrives once', async () => {
+    const { rooms } = await (await alice.page.request.get('/api/rooms')).json();
+    const other = rooms.find((r: { id: number }) => r.id !== general).id;
+    let blocked = true;
+    await alice.page.routeWebSocket(/\/ws$/, (ws) => (blocked ? ws.close() : ws.connectToServer()));
+    await openRoom(bob.page, general);
+    await alice.page.goto(`/rooms/${general}`);
+    const banner = alice.page.getByRole('status').filter({ hasText: 'Reconnecting' });
+    await assert.doesNotReject(banner.waitFor());
+    const box = alice.page.getByRole('textbox', { name: 'Message' });
+    await box.fill('Typed before leaving');
+    await box.press('Enter');
+    const pending = messages(alice.page).locator('.msg--pending');
+    await assert.doesNotReject(pending.filter({ hasText: 'Typed before leaving' }).waitFor());
+
+    // Off to another room before the socket is back, then back again.
+    await alice.page.goto(`/rooms/${other}`);
+    assert.equal(await messages(alice.page).getByText('Typed before leaving').count(), 0);
+    blocked = false;
+    await openRoom(alice.page, general);
+    await assert.doesNotReject(confirmed(bob.page, 'Typed before leaving').waitFor({ timeout: 15_000 }));
+    await assert.doesNotReject(confirmed(alice.page, 'Typed before leaving').waitFor());
+    assert.equal(await pending.count(), 0);
+    const stored = (await texts(alice.page, general)).filter((t) => t === 'Typed before leaving');
+    assert.equal(stored.length, 1, 'stored once');
+
+    // Once stored it is not brought back again.
+    await openRoom(alice.page, general);
+    assert.equal(await confirmed(alice.page, 'Typed before leaving').count(), 1);
+    assert.equal(await pending.count(), 0);
+  });
 }

@@ -114,7 +114,12 @@ if (declared) {
     assert.equal(await pasted.getAttribute('width'), '48');
   });
 
-  e2e('an upload that is too large says so in the composer and keeps the file and the text', async () => {
+  e2e('a file over the limit is refused before it is sent, keeping the text', async () => {
+    let uploadRequests = 0;
+    const countUploads = (request: { url(): string }) => {
+      if (request.url().endsWith('/api/uploads')) uploadRequests++;
+    };
+    alice.page.on('request', countUploads);
     const box = alice.page.getByRole('textbox', { name: 'Message' });
     await box.fill('Here is the big one');
     const chooser = alice.page.waitForEvent('filechooser');
@@ -128,8 +133,13 @@ if (declared) {
     await assert.doesNotReject(alert.waitFor());
     assert.match((await alert.textContent()) ?? '', /too large/);
     assert.equal(await box.inputValue(), 'Here is the big one');
+    assert.match((await alert.textContent()) ?? '', /files can be at most 1.0 MB/);
     const uploads = alice.page.getByRole('list', { name: 'Uploads' });
-    await assert.doesNotReject(uploads.getByRole('button', { name: 'Retry uploading huge.bin' }).waitFor());
+    await assert.doesNotReject(uploads.getByRole('button', { name: 'Remove huge.bin' }).waitFor());
+    const retry = uploads.getByRole('button', { name: 'Retry uploading huge.bin' });
+    assert.equal(await retry.count(), 0, 'trying again cannot help');
+    assert.equal(uploadRequests, 0, 'none of it was sent');
+    alice.page.off('request', countUploads);
     await uploads.getByRole('button', { name: 'Remove huge.bin' }).click();
     await assert.doesNotReject(uploads.waitFor({ state: 'hidden' }));
     assert.equal(await alert.count(), 0);

@@ -83,6 +83,9 @@ describe('history paging', () => {
       '?limit=x',
       '?before=-1',
       '?after=1.5',
+      '?before=0x10',
+      '?before=5&before=6',
+      '?limit=1e1',
       '?before=5&after=2',
     ]) {
       const reply = await page(bad);
@@ -95,7 +98,17 @@ describe('history paging', () => {
     const reply = await alice.get('/api/rooms/987654/messages');
     assert.equal(reply.status, 404);
     assert.equal(reply.body.error.code, 'ROOM_NOT_FOUND');
-    assert.equal((await alice.get('/api/rooms/abc/messages')).status, 400);
+    // An id written any other way than plain digits names no room either.
+    for (const id of ['abc', '0x1', '1e0', '01', '0', '-1', '99999999999']) {
+      const odd = await alice.get(`/api/rooms/${id}/messages`);
+      assert.deepEqual([odd.status, odd.body.error.code], [404, 'ROOM_NOT_FOUND'], id);
+    }
+    const page = await alice.get('/rooms/abc', { accept: 'text/html' });
+    assert.equal(page.status, 404);
+    assert.match(page.text, /Room not found/);
+    assert.doesNotMatch(page.text, /expected number|Invalid input/);
+    const dm = await alice.get('/api/dm/1e0/messages');
+    assert.deepEqual([dm.status, dm.body.error.code], [404, 'USER_NOT_FOUND']);
   });
 
   test('a restart keeps users, rooms, messages and sessions', async () => {

@@ -123,6 +123,14 @@ describe('private messages, unread state, presence, typing and receipts', () => 
     tab2.send({ type: 'read', roomId: room.id, messageId: sent[0]!.id });
     await tab1.next('read', (f) => f.lastReadId === sent[0]!.id);
     assert.equal((await unreadOf()).lastReadId, sent[1]!.id, 'the read mark never moves back');
+    // A mark past the newest message, or on another conversation's message, is refused:
+    // it would hide later messages from the count for good.
+    const elsewhere = await a.say({ roomId: 1 }, 'in General');
+    for (const messageId of [sent[2]!.id + 1000, elsewhere.id]) {
+      tab1.send({ type: 'read', roomId: room.id, messageId });
+      assert.equal((await tab1.next('error')).code, 'MESSAGE_NOT_FOUND');
+    }
+    assert.deepEqual(await unreadOf(), { roomId: room.id, unread: 1, lastReadId: sent[1]!.id });
 
     outsider.send({ type: 'ping' });
     await outsider.next('pong');
@@ -203,6 +211,10 @@ describe('private messages, unread state, presence, typing and receipts', () => 
     const second = await a.say({ toUserId: erinUser.id }, 'hello again');
     await e.next('message', (f) => f.message.id === second.id);
     await a.next('receipt', (f) => f.deliveredUpTo === second.id);
+
+    // "Read" cannot be claimed for a message not yet sent.
+    e.send({ type: 'read', toUserId: alice.user!.id, messageId: second.id + 1000 });
+    assert.equal((await e.next('error')).code, 'MESSAGE_NOT_FOUND');
 
     // Erin reads it.
     e.send({ type: 'read', toUserId: alice.user!.id, messageId: second.id });

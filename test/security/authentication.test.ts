@@ -70,6 +70,7 @@ describe('authentication attacks', () => {
     );
     assert.equal(blocked.status, 429);
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+    assert.match(blocked.body.error.message, /^Too many attempts; try again in 1[45] minutes\.$/);
     // The attacker cannot lock the victim out: from the victim's own address, login works.
     const own = await new HttpClient(server.url).post(
       '/api/login',

@@ -43,6 +43,20 @@ describe('hostile input', () => {
     await assertStillHealthy(server);
   });
 
+  test('control characters and broken surrogates never reach the stored text or the pages', async () => {
+    const alice = await signedUp(server);
+    const socket = await alice.socket(server.wsUrl);
+    const sent = await socket.say({ roomId: 1 }, 'nul\u0000byte\r\nesc\u001b[31m red\u0085 \ud800 tab\tend');
+    assert.equal(sent.text, 'nulbyte\nesc[31m red \uFFFD tab\tend');
+    const history = await alice.get('/api/rooms/1/messages');
+    const stored = history.body.messages.find((m: { id: number }) => m.id === sent.id);
+    assert.equal(stored.text, sent.text, 'the ack and the history agree');
+    const page = await alice.get('/rooms/1', { accept: 'text/html' });
+    assert.ok(page.text.includes('nulbyte'));
+    for (const control of ['\u0000', '\u001b', '\u0085']) assert.ok(!page.text.includes(control));
+    await socket.close();
+  });
+
   test('oversized JSON body is refused with 413', async () => {
     const alice = await signedUp(server);
     const reply = await alice.post('/api/rooms', { name: 'x'.repeat(70 * 1024) });
@@ -106,7 +120,10 @@ describe('hostile input', () => {
       assert.ok(reply.status === 404 || reply.status === 400, `${path}: ${reply.status}`);
       assert.ok(!reply.text.includes('"name": "natter"'));
     }
-    assert.equal((await alice.get('/uploads/..%2f..%2fnatter.db')).status, 400);
+    const upload = await alice.get('/uploads/..%2f..%2fnatter.db');
+    assert.equal(upload.status, 404);
+    assert.match(upload.text, /File not found/);
+    assert.doesNotMatch(upload.text, /pattern/);
     await assertStillHealthy(server);
   });
 
@@ -152,6 +169,10 @@ describe('hostile input', () => {
     const socket = await alice.socket(server.wsUrl);
     for (let i = 0; i < 500; i++) socket.send({ type: 'ping' });
     assert.equal((await socket.closed).code, 1008);
+    const warnings = server.logs.records.filter(
+      (r) => r.msg === 'frame flood; closing' && r.userId === alice.user!.id,
+    );
+    assert.equal(warnings.length, 1, 'one warning per socket, not one per frame');
     await assertStillHealthy(server);
   });
 });

@@ -21,6 +21,8 @@ describe('usernames', () => {
       'nul\u0000',
       'a@b',
       '../x',
+      '\u3164\u3164',
+      'ab\u115f',
     ]) {
       assert.equal(cleanUsername(name), null, JSON.stringify(name));
     }
@@ -41,9 +43,20 @@ describe('room names', () => {
   });
 
   test('empty, over 64 characters, or with control and invisible characters are refused', () => {
-    for (const name of ['', '   ', 'x'.repeat(65), 'a\u0007', 'zero\u200bwidth', 'rtl\u202eoverride']) {
+    for (const name of [
+      '',
+      '   ',
+      'x'.repeat(65),
+      'a\u0007',
+      'zero\u200bwidth',
+      'rtl\u202eoverride',
+      '\u3164',
+      'blank \u2800',
+      'half\uffa0width filler',
+    ]) {
       assert.equal(cleanRoomName(name), null, JSON.stringify(name));
     }
+    assert.equal(cleanRoomName('❤️ Love'), '❤️ Love', 'emoji with a variation selector are fine');
     assert.equal(
       cleanRoomName('😀'.repeat(64)),
       '😀'.repeat(64),

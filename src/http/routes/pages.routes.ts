@@ -8,8 +8,7 @@ import type { UsersService } from '../../chat/users.service.js';
 import type { PublicUser } from '../../shared/wire.js';
 import { roomSummaries } from '../../ws/lobby-feed.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
-import { parse } from '../validate.js';
-import { idParam } from './params.js';
+import { pathId } from './params.js';
 
 export interface PageDeps {
   users: UsersService;
@@ -18,6 +17,7 @@ export interface PageDeps {
   readState: ReadStateService;
   presence: Presence;
   historyPageSize: number;
+  maxUploadBytes: number;
 }
 
 /** Server-rendered pages. Every page that needs a login redirects to /login without one. */
@@ -36,7 +36,7 @@ export function pagesRoutes(deps: PageDeps): Router {
 
   router.get('/rooms/:roomId', requireUser, async (req, res) => {
     const me = currentUser(res);
-    const room = await deps.rooms.getVisible(me, parse(idParam, req.params.roomId));
+    const room = await deps.rooms.getVisible(me, pathId(req.params.roomId, 'Room'));
     const [history, around] = await Promise.all([
       deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize }),
       shell(deps, me),
@@ -50,12 +50,13 @@ export function pagesRoutes(deps: PageDeps): Router {
       history,
       // -1: not a member yet (nothing of the room counts as unread for them).
       lastReadId: read ? read.lastReadId : -1,
+      maxUploadBytes: deps.maxUploadBytes,
     });
   });
 
   router.get('/dm/:userId', requireUser, async (req, res) => {
     const me = currentUser(res);
-    const peerId = parse(idParam, req.params.userId);
+    const peerId = pathId(req.params.userId, 'User');
     const [history, around] = await Promise.all([
       deps.messages.history(me, { toUserId: peerId }, { limit: deps.historyPageSize }),
       shell(deps, me),
@@ -68,6 +69,7 @@ export function pagesRoutes(deps: PageDeps): Router {
       peer: { ...peer, online: deps.presence.isOnline(peer.id) },
       history,
       lastReadId: around.unread.dms.find((entry) => entry.userId === peer.id)?.lastReadId ?? 0,
+      maxUploadBytes: deps.maxUploadBytes,
     });
   });
 

@@ -3,15 +3,13 @@ import path from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import multer from 'multer';
-import { z } from 'zod';
 import type { AttachmentsService, UploadedFile } from '../../chat/attachments.service.js';
 import { toWireAttachment } from '../../chat/attachments.service.js';
-import { AppError, invalid } from '../../chat/errors.js';
+import { AppError, invalid, notFound } from '../../chat/errors.js';
 import { contentDisposition } from '../../chat/file-names.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
-import { parse } from '../validate.js';
 
-const attachmentId = z.string().regex(/^[\w-]{1,32}$/);
+const ATTACHMENT_ID = /^[\w-]{1,32}$/;
 
 // An uploaded file can never run as a page of this site, whatever it contains.
 const FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
@@ -65,7 +63,10 @@ export function uploadsRoutes(attachments: AttachmentsService, dir: string, maxB
   });
 
   router.get('/uploads/:id', requireUser, async (req, res) => {
-    const { row, file } = await attachments.visible(currentUser(res), parse(attachmentId, req.params.id));
+    const id = req.params.id;
+    // Anything but an id names no file: the same 404 as a file that is not there or not yours.
+    if (typeof id !== 'string' || !ATTACHMENT_ID.test(id)) throw notFound('ATTACHMENT_NOT_FOUND', 'File');
+    const { row, file } = await attachments.visible(currentUser(res), id);
     if (req.headers['if-none-match'] === `"${row.sha256}"`) {
       res.status(304).end();
       return;
