@@ -57,6 +57,10 @@ describe('room names', () => {
       assert.equal(cleanRoomName(name), null, JSON.stringify(name));
     }
     assert.equal(cleanRoomName('❤️ Love'), '❤️ Love', 'emoji with a variation selector are fine');
+    for (const name of ['🏳️‍🌈 Pride', 'Family 👨‍👩‍👧', '🧑‍💻']) {
+      assert.equal(cleanRoomName(name), name, `joined emoji: ${name}`);
+    }
+    assert.equal(cleanRoomName('a\u200db'), null, 'a joiner between letters is not an emoji sequence');
     assert.equal(
       cleanRoomName('😀'.repeat(64)),
       '😀'.repeat(64),
