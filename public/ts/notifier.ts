@@ -16,6 +16,8 @@ export interface Alert {
   icon: string;
   /** The same message shown by several tabs replaces itself instead of piling up. */
   tag: string;
+  /** The message's id: once it is read (in any tab) its toast goes. */
+  messageId: number;
 }
 
 const TOAST_MS = 6000;
@@ -65,6 +67,14 @@ export class Notifier {
     if (document.visibilityState === 'hidden') this.desktop(alert);
   }
 
+  /** Takes away the toasts of a conversation's messages up to `lastReadId` (read in another tab). */
+  read(href: string, lastReadId: number): void {
+    for (const toast of [...this.toasts]) {
+      const { href: of, id } = toast.el.dataset;
+      if (of === href && Number(id) <= lastReadId) this.dismiss(toast);
+    }
+  }
+
   /** A plain note ("Password changed"), no link. */
   note(text: string): void {
     this.add(h('div', { class: 'toast toast--note' }, [h('p', { class: 'toast__note' }, [text])]));
@@ -79,7 +89,13 @@ export class Notifier {
         h('span', { class: 'toast__body' }, [alert.body]),
       ]),
     ]);
-    this.add(h('div', { class: 'toast', 'data-tag': alert.tag }, [link]));
+    this.add(
+      h(
+        'div',
+        { class: 'toast', 'data-tag': alert.tag, 'data-href': alert.href, 'data-id': alert.messageId },
+        [link],
+      ),
+    );
   }
 
   private add(el: HTMLElement): void {

@@ -116,6 +116,10 @@ export class Shell {
       }
       case 'read':
         this.set(frame.roomId !== null ? `r:${frame.roomId}` : `d:${frame.userId ?? 0}`, 0);
+        this.notifier.read(
+          frame.roomId !== null ? `/rooms/${frame.roomId}` : `/dm/${frame.userId}`,
+          frame.lastReadId,
+        );
         return;
       default:
         return;
@@ -156,6 +160,7 @@ export class Shell {
         body: snippet(m),
         icon: m.from.avatar,
         tag: `natter-message-${m.id}`,
+        messageId: m.id,
       },
       { toast: key !== this.current },
     );

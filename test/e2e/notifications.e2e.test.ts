@@ -69,13 +69,18 @@ if (declared) {
         .getByRole('link', { name: bob.username });
       await assert.doesNotReject(badge.getByText('1 unread', { exact: true }).waitFor());
       await assert.doesNotReject(waitInPage(lobbyTab, "return document.title === '(1) Lobby · Natter'"));
+      // The other tab's toast, held under the pointer so it cannot time out.
+      const lobbyToast = lobbyTab.locator('.toast').filter({ hasText: 'Lunch at noon?' });
+      await lobbyToast.hover();
 
-      // The toast opens the conversation; reading it there clears the count in the other tab too.
+      // The toast opens the conversation; reading it there clears the count in the other tab too,
+      // and that tab's toast.
       await toast.click();
       await alice.page.waitForURL(`**/dm/${bob.id}`);
       await assert.doesNotReject(confirmed(alice.page, 'Lunch at noon?\nI found a new place').waitFor());
       assert.equal(await alice.page.title(), `${bob.username} · Natter`);
       await assert.doesNotReject(waitInPage(lobbyTab, "return document.title === 'Lobby · Natter'"));
+      await assert.doesNotReject(lobbyToast.waitFor({ state: 'detached', timeout: 5000 }));
       await lobbyTab.close();
     },
   );
