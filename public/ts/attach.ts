@@ -33,6 +33,9 @@ interface Item {
   upload: Upload<{ attachment: Attachment }> | null;
 }
 
+/** Refusals that trying the same file again cannot change. */
+const FINAL = new Set(['TOO_LARGE', 'QUOTA_EXCEEDED', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION']);
+
 /** "Pasted image 2026-11-23 17.35.26.png" for the nameless images a clipboard holds. */
 function pastedName(file: File): string {
   if (file.name && file.name !== 'image.png') return file.name;
@@ -227,7 +230,7 @@ export class Attacher {
       this.onLoggedOut();
       return;
     } else {
-      this.fail(item, uploadErrorText(item.file.name, result), result.code !== 'TOO_LARGE');
+      this.fail(item, uploadErrorText(item.file.name, result), !FINAL.has(result.code));
     }
     this.pump();
   }

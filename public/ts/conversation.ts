@@ -63,7 +63,7 @@ export class ConversationPage {
     this.timeline = new Timeline(
       { log: this.log, list: byId('log-list'), pill: byId<HTMLButtonElement>('new-pill') },
       this.me,
-      { lastReadId: this.boot.lastReadId },
+      { lastReadId: this.boot.lastReadId, onConfirmed: (clientId) => this.outbox.confirmed(clientId) },
     );
     this.connection = new Connection({
       onOpen: (reconnected) => void this.onOpen(reconnected),
@@ -76,7 +76,7 @@ export class ConversationPage {
       pending: this.timeline,
       connection: this.connection,
       target: this.target,
-      unsent: new UnsentStore(this.target),
+      unsent: new UnsentStore(this.me.id, this.target),
       onRetry: () => this.input.focus(),
     });
     this.typingSender = new TypingSender(this.connection, this.target);
@@ -207,6 +207,8 @@ export class ConversationPage {
         if (this.typingHere(frame)) this.typing.typing(frame.user);
         return;
       case 'error':
+        // A refused read mark (the message is not in this conversation) needs no words.
+        if (frame.code === 'MESSAGE_NOT_FOUND') return;
         if (!this.outbox.rejected(frame.clientId, frame.code, frame.message))
           this.composer.showError(frame.message);
         return;

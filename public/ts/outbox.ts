@@ -82,9 +82,14 @@ export class Outbox {
 
   /** The server stored the message: it is no longer waiting, and the server takes messages again. */
   acked(clientId: string): void {
+    this.confirmed(clientId);
+    this.pauseRound = 0;
+  }
+
+  /** The message shows as stored (its ack, catch-up or a live copy): nothing more to send. */
+  confirmed(clientId: string): void {
     this.clearAckTimer(clientId);
     this.deps.unsent.remove(clientId);
-    this.pauseRound = 0;
   }
 
   /**

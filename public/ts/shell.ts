@@ -13,6 +13,7 @@ import { initAccount } from './account.js';
 import { api } from './api.js';
 import { Notifier, snippet } from './notifier.js';
 import { roomCard, roomItem, setPersonOnline, setUnread } from './render.js';
+import { UnsentStore } from './unsent-store.js';
 
 export function goToLogin(): void {
   location.assign('/login');
@@ -27,6 +28,7 @@ export function initLogout(): void {
       const result = await api('POST', '/api/logout');
       // 204, or 401 when the session was already gone: either way we are logged out.
       if (result.ok || result.status === 401) {
+        UnsentStore.clearAll();
         goToLogin();
         return;
       }

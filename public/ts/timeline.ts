@@ -42,7 +42,11 @@ export class Timeline {
   constructor(
     private readonly els: TimelineElements,
     private readonly me: PublicUser,
-    options: { lastReadId?: number } = {},
+    private readonly options: {
+      lastReadId?: number;
+      /** A pending message of mine is now shown as stored (acked, caught up or live). */
+      onConfirmed?: (clientId: string) => void;
+    } = {},
   ) {
     for (const li of els.list.querySelectorAll<HTMLLIElement>(':scope > .msg[data-id]')) {
       this.remember(Number(li.dataset.id), li);
@@ -235,8 +239,12 @@ export class Timeline {
       if (divider?.classList.contains('day-divider')) divider.remove();
       mine.li.remove();
       if (after) fixMessage(after);
+      this.options.onConfirmed?.(m.clientId);
     }
     if (this.shown.has(m.id)) return mine ? 'placed' : 'none';
+    // Older than the oldest shown (a resend answered with a copy stored long ago): it
+    // belongs to history not loaded yet, where "Load more" will show it.
+    if (m.id < this.lowest) return mine ? 'placed' : 'none';
     const li = messageElement(m);
     const before = this.confirmedBefore(m.id);
     if (before) before.after(li);

@@ -11,11 +11,24 @@ export interface UnsentMessage {
   attachment: Attachment | null;
 }
 
+const PREFIX = 'natter.unsent.';
+
 export class UnsentStore {
   private readonly key: string;
 
-  constructor(target: SendTarget) {
-    this.key = `natter.unsent.${'roomId' in target ? `r${target.roomId}` : `d${target.toUserId}`}`;
+  /** One list per person and conversation: a tab someone else logs in to never sends them. */
+  constructor(userId: number, target: SendTarget) {
+    this.key = `${PREFIX}${userId}.${'roomId' in target ? `r${target.roomId}` : `d${target.toUserId}`}`;
+  }
+
+  /** Forgets every unsent message of this tab (on logging out). */
+  static clearAll(): void {
+    try {
+      for (const key of Object.keys(sessionStorage))
+        if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+    } catch {
+      // Storage off: there is nothing to forget.
+    }
   }
 
   all(): UnsentMessage[] {

@@ -81,6 +81,7 @@ export class MessagesService {
         this.readState.join(conversation.peerId, conversation),
       ]);
     }
+    if (created) this.readState.noteStored(conversation, row.id);
     const stored = row.attachmentId === attachment?.id ? attachment : await this.attachmentOf(row);
     const message = toWire(row, user, stored ? toWireAttachment(stored) : null);
     if (created) {

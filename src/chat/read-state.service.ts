@@ -23,6 +23,8 @@ export interface Receipts {
 }
 
 const MAX_MARKS_PER_BATCH = 500;
+/** Conversations whose newest message id is kept; past this the memory starts afresh. */
+const MAX_REMEMBERED = 100_000;
 
 /** Counts stop here; clients show "99+". */
 export const UNREAD_CAP = 100;
@@ -38,6 +40,8 @@ export class ReadStateService {
   private readonly members = new Map<number, KeptLoad<Set<number>>>();
   /** `userId|conversation` pairs known to have a row, so joining is free after the first time. */
   private readonly joined = new Set<string>();
+  /** Newest message id seen per conversation key: a read mark past it is checked against the database. */
+  private readonly newest = new Map<string, number>();
 
   constructor(
     private readonly db: DataSource,
@@ -78,9 +82,13 @@ export class ReadStateService {
    * their other tabs, and tells the other person of a private conversation.
    */
   async read(user: PublicUser, conversation: Conversation, messageId: number): Promise<void> {
-    // A mark past what was really sent would hide later messages from the unread counts
-    // and tell the other person "read" before they were; marks never move back.
-    if (!(await this.holds(conversation, messageId))) throw notFound('MESSAGE_NOT_FOUND', 'Message');
+    // A mark past the newest message would hide later ones from the unread counts and
+    // tell the other person "read" before they were; marks never move back.
+    if (
+      messageId > (this.newest.get(conversation.key) ?? 0) &&
+      messageId > (await this.newestStored(conversation))
+    )
+      throw notFound('MESSAGE_NOT_FOUND', 'Message');
     // Writing the mark creates the row, so reading also joins.
     await this.advance(user.id, conversation, messageId, messageId);
     await this.joinedNow(user.id, conversation);
@@ -153,13 +161,22 @@ export class ReadStateService {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async holds(c: Conversation, messageId: number): Promise<boolean> {
+  /** Notes a message just stored, so read marks up to it need no query. */
+  noteStored(c: Conversation, messageId: number): void {
+    if (messageId <= (this.newest.get(c.key) ?? 0)) return;
+    if (this.newest.size >= MAX_REMEMBERED) this.newest.clear();
+    this.newest.set(c.key, messageId);
+  }
+
+  private async newestStored(c: Conversation): Promise<number> {
     const [column, value] = c.roomId !== null ? ['room_id', c.roomId] : ['dm_key', c.dmKey];
-    const rows: unknown[] = await this.db.query(`SELECT id FROM messages WHERE id = ? AND ${column} = ?`, [
-      messageId,
-      value,
-    ]);
-    return rows.length > 0;
+    const rows: { id: number | null }[] = await this.db.query(
+      `SELECT MAX(id) AS id FROM messages WHERE ${column} = ?`,
+      [value],
+    );
+    const id = Number(rows[0]?.id ?? 0);
+    this.noteStored(c, id);
+    return id;
   }
 
   private advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {

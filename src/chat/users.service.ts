@@ -6,7 +6,7 @@ import { avatarUrl, PRESET_AVATAR_COUNT } from './avatars.js';
 import { isCommonPassword } from './common-passwords.js';
 import { AppError, invalid } from './errors.js';
 import { KeptLoad } from './kept-load.js';
-import { cleanUsername, nameKey } from './names.js';
+import { cleanNewUsername, cleanUsername, nameKey } from './names.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface Credentials {
@@ -44,7 +44,7 @@ export class UsersService {
   }
 
   async register(input: Registration): Promise<PublicUser> {
-    const username = cleanUsername(input.username);
+    const username = cleanNewUsername(input.username);
     if (!username) {
       throw invalid('Username must be 2–32 letters, digits, "_", "." or "-".');
     }

@@ -123,8 +123,8 @@ describe('private messages, unread state, presence, typing and receipts', () => 
     tab2.send({ type: 'read', roomId: room.id, messageId: sent[0]!.id });
     await tab1.next('read', (f) => f.lastReadId === sent[0]!.id);
     assert.equal((await unreadOf()).lastReadId, sent[1]!.id, 'the read mark never moves back');
-    // A mark past the newest message, or on another conversation's message, is refused:
-    // it would hide later messages from the count for good.
+    // A mark past the room's newest message (made up, or a newer one of another room) is
+    // refused: it would hide later messages from the count for good.
     const elsewhere = await a.say({ roomId: 1 }, 'in General');
     for (const messageId of [sent[2]!.id + 1000, elsewhere.id]) {
       tab1.send({ type: 'read', roomId: room.id, messageId });
