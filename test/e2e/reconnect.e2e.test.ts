@@ -2,7 +2,8 @@
 // exactly once, automatic retry after RATE_LIMITED, and catching up after a 1013 close.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { confirmed, messages, openRoom, type Person, send, suite } from './support.js';
+import { HttpClient } from '../helpers/client.js';
+import { confirmed, inPage, messages, openRoom, type Person, send, suite, waitInPage } from './support.js';
 
 // Tight message limits (per person) so the rate-limit test can trip them.
 const declared = suite({ settings: { MESSAGES_PER_SECOND: 2, MESSAGE_BURST: 3 } });
@@ -20,6 +21,9 @@ if (declared) {
   let general = 0;
   /** Error frames with RATE_LIMITED that reached Alice's page. */
   let rateLimited = 0;
+  /** While true, Alice's page cannot open a socket (set up by the first test that needs it). */
+  let wsBlocked = false;
+  const UNSENT = "Object.entries(sessionStorage).filter(([key]) => key.startsWith('natter.unsent.'))";
 
   /** Cuts the server side of every socket of a person (the browser's socket may not notice by itself). */
   function dropSockets(userId: number, code?: number): void {
@@ -113,8 +117,8 @@ if (declared) {
   e2e('a message typed while the socket is down survives leaving the page and arrives once', async () => {
     const { rooms } = await (await alice.page.request.get('/api/rooms')).json();
     const other = rooms.find((r: { id: number }) => r.id !== general).id;
-    let blocked = true;
-    await alice.page.routeWebSocket(/\/ws$/, (ws) => (blocked ? ws.close() : ws.connectToServer()));
+    wsBlocked = true;
+    await alice.page.routeWebSocket(/\/ws$/, (ws) => (wsBlocked ? ws.close() : ws.connectToServer()));
     await openRoom(bob.page, general);
     await alice.page.goto(`/rooms/${general}`);
     const banner = alice.page.getByRole('status').filter({ hasText: 'Reconnecting' });
@@ -128,7 +132,7 @@ if (declared) {
     // Off to another room before the socket is back, then back again.
     await alice.page.goto(`/rooms/${other}`);
     assert.equal(await messages(alice.page).getByText('Typed before leaving').count(), 0);
-    blocked = false;
+    wsBlocked = false;
     await openRoom(alice.page, general);
     await assert.doesNotReject(confirmed(bob.page, 'Typed before leaving').waitFor({ timeout: 15_000 }));
     await assert.doesNotReject(confirmed(alice.page, 'Typed before leaving').waitFor());
@@ -141,4 +145,48 @@ if (declared) {
     assert.equal(await confirmed(alice.page, 'Typed before leaving').count(), 1);
     assert.equal(await pending.count(), 0);
   });
+
+  e2e(
+    'an unsent message stored before its ack was lost is settled by catch-up; logging out forgets the rest',
+    async () => {
+      const typeOffline = async (text: string) => {
+        wsBlocked = true;
+        dropSockets(alice.id);
+        await assert.doesNotReject(
+          alice.page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor(),
+        );
+        const box = alice.page.getByRole('textbox', { name: 'Message' });
+        await box.fill(text);
+        await box.press('Enter');
+        await assert.doesNotReject(
+          messages(alice.page).locator('.msg--pending').filter({ hasText: text }).waitFor(),
+        );
+      };
+      await typeOffline('Stored, ack lost');
+      const [[, kept]] = await alice.page.evaluate(inPage(`return ${UNSENT};`));
+      const [{ clientId }] = JSON.parse(kept);
+      // The first send got through and only its ack was lost: the server has it under that client id.
+      const http = new HttpClient(h.server.url);
+      http.cookie = (await alice.page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const socket = await http.socket(h.server.wsUrl, { origin: h.server.url });
+      await socket.say({ roomId: general }, 'Stored, ack lost', clientId);
+      await socket.close();
+
+      wsBlocked = false;
+      await assert.doesNotReject(confirmed(alice.page, 'Stored, ack lost').waitFor({ timeout: 15_000 }));
+      await assert.doesNotReject(waitInPage(alice.page, `return ${UNSENT}.length === 0;`));
+      const stored = (await texts(alice.page, general)).filter((t) => t === 'Stored, ack lost');
+      assert.equal(stored.length, 1);
+
+      await typeOffline('Never sent');
+      assert.equal((await alice.page.evaluate(inPage(`return ${UNSENT};`))).length, 1);
+      await alice.page.locator('[data-action="logout"]:visible').first().click();
+      await alice.page.waitForURL('**/login');
+      assert.deepEqual(
+        await alice.page.evaluate(inPage(`return ${UNSENT};`)),
+        [],
+        'nothing left for the next person',
+      );
+    },
+  );
 }
