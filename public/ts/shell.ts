@@ -15,7 +15,16 @@ import { Notifier, snippet } from './notifier.js';
 import { roomCard, roomItem, setPersonOnline, setUnread } from './render.js';
 import { UnsentStore } from './unsent-store.js';
 
+let leaving = false;
+// A page brought back by the browser's back button starts afresh.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) leaving = false;
+});
+
+/** Off to the login page, once: a logout and its socket's 4001 close both ask for it. */
 export function goToLogin(): void {
+  if (leaving) return;
+  leaving = true;
   location.assign('/login');
 }
 
