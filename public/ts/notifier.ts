@@ -16,7 +16,8 @@ export interface Alert {
   icon: string;
   /** The same message shown by several tabs replaces itself instead of piling up. */
   tag: string;
-  /** The message's id: once it is read (in any tab) its toast goes. */
+  /** Its conversation and id: once read there (in any tab) its toast goes. */
+  conversation: string;
   messageId: number;
 }
 
@@ -68,10 +69,10 @@ export class Notifier {
   }
 
   /** Takes away the toasts of a conversation's messages up to `lastReadId` (read in another tab). */
-  read(href: string, lastReadId: number): void {
+  read(conversation: string, lastReadId: number): void {
     for (const toast of [...this.toasts]) {
-      const { href: of, id } = toast.el.dataset;
-      if (of === href && Number(id) <= lastReadId) this.dismiss(toast);
+      const { conversation: of, id } = toast.el.dataset;
+      if (of === conversation && Number(id) <= lastReadId) this.dismiss(toast);
     }
   }
 
@@ -92,7 +93,12 @@ export class Notifier {
     this.add(
       h(
         'div',
-        { class: 'toast', 'data-tag': alert.tag, 'data-href': alert.href, 'data-id': alert.messageId },
+        {
+          class: 'toast',
+          'data-tag': alert.tag,
+          'data-conversation': alert.conversation,
+          'data-id': alert.messageId,
+        },
         [link],
       ),
     );

@@ -125,13 +125,12 @@ export class Shell {
         this.alert(m, `d:${m.from.id}`);
         return;
       }
-      case 'read':
-        this.set(frame.roomId !== null ? `r:${frame.roomId}` : `d:${frame.userId ?? 0}`, 0);
-        this.notifier.read(
-          frame.roomId !== null ? `/rooms/${frame.roomId}` : `/dm/${frame.userId}`,
-          frame.lastReadId,
-        );
+      case 'read': {
+        const key: ConversationKey = frame.roomId !== null ? `r:${frame.roomId}` : `d:${frame.userId ?? 0}`;
+        this.set(key, 0);
+        this.notifier.read(key, frame.lastReadId);
         return;
+      }
       default:
         return;
     }
@@ -171,6 +170,7 @@ export class Shell {
         body: snippet(m),
         icon: m.from.avatar,
         tag: `natter-message-${m.id}`,
+        conversation: key,
         messageId: m.id,
       },
       { toast: key !== this.current },
