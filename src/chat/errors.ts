@@ -16,6 +16,11 @@ export const invalid = (message: string) => new AppError('VALIDATION', 400, mess
 export const unavailable = () =>
   new AppError('UNAVAILABLE', 503, 'The database is unreachable right now; try again shortly.');
 
+/** Anything thrown, as an Error (a batch's outcome for one write). */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** Maps unknown failures from the database layer to a 503 the client can retry. */
 export function asAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;

@@ -1,17 +1,14 @@
 import { isUniqueViolation } from '../db/dialect.js';
 import type { MessageRow } from '../db/entities.js';
-import type { NewMessage } from '../db/message-rows.js';
 import {
   MESSAGE_COLUMNS,
   MESSAGE_PLACEHOLDERS,
   messageFromRow,
   messageValues,
+  type NewMessage,
   type StoredMessageRow,
 } from '../db/message-rows.js';
-import { AppError } from './errors.js';
-import { asError } from './write-batcher.js';
-
-export type { NewMessage } from '../db/message-rows.js';
+import { AppError, asError } from './errors.js';
 
 export interface WriteResult {
   row: MessageRow;

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { type NewMessage, storeBatch, type WriteResult } from './message-batch.js';
+import type { NewMessage } from '../db/message-rows.js';
+import { storeBatch, type WriteResult } from './message-batch.js';
 import { WriteBatcher } from './write-batcher.js';
 
-export type { NewMessage, WriteResult } from './message-batch.js';
+export type { WriteResult } from './message-batch.js';
 
 const MAX_BATCH = 500;
 

@@ -174,11 +174,16 @@ export class MessagesService {
 const CONTROL = /[^\P{Cc}\n\t]/gu;
 /** Half of a surrogate pair without its other half: not text, and no database stores it as sent. */
 const LONE_SURROGATE = /\p{Cs}/gu;
+/** Anything the two above would change, CR included (most texts have none: one scan, no copies). */
+const UNCLEAN = /[^\P{Cc}\n\t]|\p{Cs}/u;
+
+function withoutControls(text: string): string {
+  if (!UNCLEAN.test(text)) return text;
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+}
 
 function cleanText(raw: string | undefined, hasAttachment: boolean): string {
-  const text = replaceShortcodes(
-    (raw ?? '').replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD').trim(),
-  );
+  const text = replaceShortcodes(withoutControls(raw ?? '').trim());
   if (text.length === 0 && !hasAttachment) throw invalid('A message needs some text or a file.');
   // Characters, not UTF-16 units; counted only when the units alone could exceed the limit.
   if (text.length > MAX_TEXT_LENGTH && [...text].length > MAX_TEXT_LENGTH) {

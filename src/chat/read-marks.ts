@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { isForeignKeyViolation, isMysql } from '../db/dialect.js';
 import type { Conversation } from './conversations.js';
-import { asError, type StoreMany } from './write-batcher.js';
+import { asError } from './errors.js';
+import type { StoreMany } from './write-batcher.js';
 
 /** How far one user has read and received one conversation; a mark of 0 leaves that column as it is. */
 export interface Mark {

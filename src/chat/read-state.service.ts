@@ -66,14 +66,16 @@ export class ReadStateService {
 
   /** Makes the user part of the conversation (a room member); free when they already are. */
   async join(userId: number, conversation: Conversation): Promise<void> {
-    if (this.joined.has(`${userId}|${conversation.key}`)) return;
+    if (this.joined.has(joinKey(userId, conversation))) return;
     await this.advance(userId, conversation, 0, 0);
     await this.joinedNow(userId, conversation);
   }
 
   /** Notes that the user has a row for the conversation (after a mark was written). */
   private async joinedNow(userId: number, conversation: Conversation): Promise<void> {
-    this.joined.add(`${userId}|${conversation.key}`);
+    const key = joinKey(userId, conversation);
+    if (this.joined.has(key)) return;
+    this.joined.add(key);
     if (conversation.roomId !== null) (await this.roomMembers(conversation.roomId)).add(userId);
   }
 
@@ -193,3 +195,5 @@ function peerOf(key: string, userId: number): number {
   const [a, b] = key.split(':').map(Number);
   return a === userId ? b! : a!;
 }
+
+const joinKey = (userId: number, c: Conversation) => `${userId}|${c.key}`;

@@ -54,7 +54,3 @@ export class WriteBatcher<T, R> {
     this.running = null;
   }
 }
-
-export function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}

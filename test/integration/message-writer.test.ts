@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type DataSource, In } from 'typeorm';
 import { AppError } from '../../src/chat/errors.js';
-import { type BatchOutcome, type NewMessage, storeBatch } from '../../src/chat/message-batch.js';
+import { type BatchOutcome, storeBatch } from '../../src/chat/message-batch.js';
 import { MessageWriter, type WriteResult } from '../../src/chat/message-writer.js';
 import { supportsInsertReturning } from '../../src/db/dialect.js';
 import { AttachmentEntity, MessageEntity } from '../../src/db/entities.js';
+import type { NewMessage } from '../../src/db/message-rows.js';
 import { testDialect } from '../helpers/database.js';
 import { countingDatabase, type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
 

@@ -8,7 +8,7 @@ import type { UsersService } from '../../chat/users.service.js';
 import type { PublicUser } from '../../shared/wire.js';
 import { roomSummaries } from '../../ws/lobby-feed.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
-import { pathId } from './params.js';
+import { NO_ROOM, NO_USER, pathId } from './params.js';
 
 export interface PageDeps {
   users: UsersService;
@@ -36,7 +36,7 @@ export function pagesRoutes(deps: PageDeps): Router {
 
   router.get('/rooms/:roomId', requireUser, async (req, res) => {
     const me = currentUser(res);
-    const room = await deps.rooms.getVisible(me, pathId(req.params.roomId, 'Room'));
+    const room = await deps.rooms.getVisible(me, pathId(req.params.roomId, NO_ROOM));
     const [history, around] = await Promise.all([
       deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize }),
       shell(deps, me),
@@ -56,7 +56,7 @@ export function pagesRoutes(deps: PageDeps): Router {
 
   router.get('/dm/:userId', requireUser, async (req, res) => {
     const me = currentUser(res);
-    const peerId = pathId(req.params.userId, 'User');
+    const peerId = pathId(req.params.userId, NO_USER);
     const [history, around] = await Promise.all([
       deps.messages.history(me, { toUserId: peerId }, { limit: deps.historyPageSize }),
       shell(deps, me),

@@ -23,13 +23,23 @@ export const pageQuery = z
   });
 
 const PATH_ID = /^[1-9]\d{0,9}$/;
+type Missing = [code: string, what: string];
+export const NO_ROOM: Missing = ['ROOM_NOT_FOUND', 'Room'];
+export const NO_USER: Missing = ['USER_NOT_FOUND', 'User'];
+export const NO_FILE: Missing = ['ATTACHMENT_NOT_FOUND', 'File'];
 
 /**
- * The id in a path like `/rooms/:roomId`: plain decimal digits only. Anything else names
- * no room or person, so it is the same 404 as an id that does not exist.
+ * A path segment such as `:roomId` that must have the shape `pattern`. Anything else
+ * names nothing, so it is the same 404 as a room, person or file that does not exist.
  */
-export function pathId(raw: unknown, what: 'Room' | 'User'): number {
-  const id = typeof raw === 'string' && PATH_ID.test(raw) ? Number(raw) : 0;
-  if (id < 1 || id > MAX_ID) throw notFound(what === 'Room' ? 'ROOM_NOT_FOUND' : 'USER_NOT_FOUND', what);
+export function pathSegment(raw: unknown, pattern: RegExp, [code, what]: Missing): string {
+  if (typeof raw !== 'string' || !pattern.test(raw)) throw notFound(code, what);
+  return raw;
+}
+
+/** A row id in a path: plain digits, no leading zero, within the id range. */
+export function pathId(raw: unknown, missing: Missing): number {
+  const id = Number(pathSegment(raw, PATH_ID, missing));
+  if (id > MAX_ID) throw notFound(...missing);
   return id;
 }

@@ -5,7 +5,7 @@ import type { ReadStateService } from '../../chat/read-state.service.js';
 import type { UsersService } from '../../chat/users.service.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
 import { parse } from '../validate.js';
-import { pageQuery, pathId } from './params.js';
+import { NO_USER, pageQuery, pathId } from './params.js';
 
 /** People, their presence, private conversations with them, and what is unread. */
 export function peopleRoutes(
@@ -27,7 +27,7 @@ export function peopleRoutes(
   });
 
   router.get('/api/dm/:userId/messages', async (req, res) => {
-    const toUserId = pathId(req.params.userId, 'User');
+    const toUserId = pathId(req.params.userId, NO_USER);
     res.json(await messages.history(currentUser(res), { toUserId }, parse(pageQuery, req.query)));
   });
 

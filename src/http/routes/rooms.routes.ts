@@ -6,7 +6,7 @@ import type { RoomsService } from '../../chat/rooms.service.js';
 import { roomSummaries } from '../../ws/lobby-feed.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
 import { parse } from '../validate.js';
-import { pageQuery, pathId } from './params.js';
+import { NO_ROOM, pageQuery, pathId } from './params.js';
 
 const newRoom = z.object({ name: z.string().max(256) });
 
@@ -25,7 +25,7 @@ export function roomsRoutes(rooms: RoomsService, messages: MessagesService, pres
   });
 
   router.get('/api/rooms/:roomId/messages', async (req, res) => {
-    const roomId = pathId(req.params.roomId, 'Room');
+    const roomId = pathId(req.params.roomId, NO_ROOM);
     res.json(await messages.history(currentUser(res), { roomId }, parse(pageQuery, req.query)));
   });
 

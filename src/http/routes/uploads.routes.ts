@@ -5,9 +5,10 @@ import { Router } from 'express';
 import multer from 'multer';
 import type { AttachmentsService, UploadedFile } from '../../chat/attachments.service.js';
 import { toWireAttachment } from '../../chat/attachments.service.js';
-import { AppError, invalid, notFound } from '../../chat/errors.js';
+import { AppError, invalid } from '../../chat/errors.js';
 import { contentDisposition } from '../../chat/file-names.js';
 import { currentUser, requireUser } from '../middleware/auth.js';
+import { NO_FILE, pathSegment } from './params.js';
 
 const ATTACHMENT_ID = /^[\w-]{1,32}$/;
 
@@ -63,9 +64,7 @@ export function uploadsRoutes(attachments: AttachmentsService, dir: string, maxB
   });
 
   router.get('/uploads/:id', requireUser, async (req, res) => {
-    const id = req.params.id;
-    // Anything but an id names no file: the same 404 as a file that is not there or not yours.
-    if (typeof id !== 'string' || !ATTACHMENT_ID.test(id)) throw notFound('ATTACHMENT_NOT_FOUND', 'File');
+    const id = pathSegment(req.params.id, ATTACHMENT_ID, NO_FILE);
     const { row, file } = await attachments.visible(currentUser(res), id);
     if (req.headers['if-none-match'] === `"${row.sha256}"`) {
       res.status(304).end();
