@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServerFrame } from '../src/shared/wire.js';
-import { joinFrames, sameFrames, textFrame } from '../src/ws/text-frame.js';
+import { frameJoiner, textFrame } from '../src/ws/text-frame.js';
 import { type BatchStore, mysqlBatchStore, type NewRow, sqliteBatchStore } from './lib/ceiling-store.js';
 
 // The ceiling: what a chat server on this machine can do when it does only the essential
@@ -128,13 +128,9 @@ async function flush(): Promise<void> {
   const recipients = new Set<Peer>();
   for (const [i, pending] of batch.entries()) deliver(pending, ids[i]!, recipients);
   // As Natter's outbox does: peers sent the same frames share one joined buffer.
-  let previous: Buffer[] = [];
-  let previousBytes: Buffer = Buffer.alloc(0);
+  const join = frameJoiner();
   for (const peer of recipients) {
-    const bytes = sameFrames(peer.frames, previous) ? previousBytes : joinFrames(peer.frames);
-    previous = peer.frames;
-    previousBytes = bytes;
-    peer.socket.write(bytes);
+    peer.socket.write(join(peer.frames));
     peer.frames = [];
   }
   if (queue.length > 0) scheduleFlush();

@@ -1,3 +1,4 @@
+import { sleep } from './clock.js';
 import { KeepAliveConnection } from './http-keepalive.js';
 import type { HttpReport } from './load-types.js';
 
@@ -20,8 +21,6 @@ export interface LoopPlan {
    */
   ratePerSecond?: number | undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Closed-loop HTTP load (like autocannon): `connections` keep-alive connections, each

@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js';
-import { joinFrames, sameFrames } from './text-frame.js';
+import { frameJoiner, joinFrames } from './text-frame.js';
 
 /**
  * Frames written in one event-loop turn leave together, at the end of the turn: each
@@ -33,16 +33,12 @@ export class Outbox {
   private readonly flush = (): void => {
     const conns = this.waiting;
     this.waiting = [];
-    let previous: Buffer[] = [];
-    let previousBytes: Buffer = Buffer.alloc(0);
+    const join = frameJoiner();
     for (const conn of conns) {
       const frames = conn.pending;
       if (!frames) continue; // already written: the connection was closed during the turn
       conn.pending = null;
-      const bytes = sameFrames(frames, previous) ? previousBytes : joinFrames(frames);
-      previous = frames;
-      previousBytes = bytes;
-      conn.writeNow(bytes);
+      conn.writeNow(join(frames));
       // A reader that stopped reading is dropped rather than buffered without end; it
       // catches up from history when it returns.
       if (conn.ws.bufferedAmount > this.maxBufferedBytes) conn.closeSlow();

@@ -24,8 +24,23 @@ export function textFrame(frame: ServerFrame): Buffer {
   return bytes;
 }
 
+/**
+ * Joins frame lists for a run of sockets written one after another: a list holding the
+ * very same frames as the one before reuses its buffer (a broadcast joins once, not once
+ * per socket).
+ */
+export function frameJoiner(): (frames: Buffer[]) => Buffer {
+  let previous: Buffer[] = [];
+  let previousBytes: Buffer = Buffer.alloc(0);
+  return (frames) => {
+    if (!sameFrames(frames, previous)) previousBytes = joinFrames(frames);
+    previous = frames;
+    return previousBytes;
+  };
+}
+
 /** Whether two lists hold the very same frames in the same order (so one joined buffer serves both). */
-export function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+function sameFrames(a: Buffer[], b: Buffer[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

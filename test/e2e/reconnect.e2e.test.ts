@@ -21,8 +21,20 @@ if (declared) {
   let general = 0;
   /** Error frames with RATE_LIMITED that reached Alice's page. */
   let rateLimited = 0;
-  /** While true, Alice's page cannot open a socket (set up by the first test that needs it). */
-  let wsBlocked = false;
+  /** Whether each page's new sockets are refused (see `socketGate`). */
+  const gates = new WeakMap<Page, { blocked: boolean }>();
+
+  /** Lets a test refuse a page's new sockets and allow them again (the route is set once per page). */
+  async function socketGate(page: Page): Promise<{ blocked: boolean }> {
+    let gate = gates.get(page);
+    if (!gate) {
+      const created = { blocked: false };
+      gates.set(page, created);
+      await page.routeWebSocket(/\/ws$/, (ws) => (created.blocked ? ws.close() : ws.connectToServer()));
+      gate = created;
+    }
+    return gate;
+  }
   const UNSENT = "Object.entries(sessionStorage).filter(([key]) => key.startsWith('natter.unsent.'))";
 
   /** Cuts the server side of every socket of a person (the browser's socket may not notice by itself). */
@@ -117,8 +129,8 @@ if (declared) {
   e2e('a message typed while the socket is down survives leaving the page and arrives once', async () => {
     const { rooms } = await (await alice.page.request.get('/api/rooms')).json();
     const other = rooms.find((r: { id: number }) => r.id !== general).id;
-    wsBlocked = true;
-    await alice.page.routeWebSocket(/\/ws$/, (ws) => (wsBlocked ? ws.close() : ws.connectToServer()));
+    const gate = await socketGate(alice.page);
+    gate.blocked = true;
     await openRoom(bob.page, general);
     await alice.page.goto(`/rooms/${general}`);
     const banner = alice.page.getByRole('status').filter({ hasText: 'Reconnecting' });
@@ -132,7 +144,7 @@ if (declared) {
     // Off to another room before the socket is back, then back again.
     await alice.page.goto(`/rooms/${other}`);
     assert.equal(await messages(alice.page).getByText('Typed before leaving').count(), 0);
-    wsBlocked = false;
+    gate.blocked = false;
     await openRoom(alice.page, general);
     await assert.doesNotReject(confirmed(bob.page, 'Typed before leaving').waitFor({ timeout: 15_000 }));
     await assert.doesNotReject(confirmed(alice.page, 'Typed before leaving').waitFor());
@@ -149,8 +161,9 @@ if (declared) {
   e2e(
     'an unsent message stored before its ack was lost is settled by catch-up; logging out forgets the rest',
     async () => {
+      const gate = await socketGate(alice.page);
       const typeOffline = async (text: string) => {
-        wsBlocked = true;
+        gate.blocked = true;
         dropSockets(alice.id);
         await assert.doesNotReject(
           alice.page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor(),
@@ -169,10 +182,13 @@ if (declared) {
       const http = new HttpClient(h.server.url);
       http.cookie = (await alice.page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
       const socket = await http.socket(h.server.wsUrl, { origin: h.server.url });
-      await socket.say({ roomId: general }, 'Stored, ack lost', clientId);
-      await socket.close();
+      try {
+        await socket.say({ roomId: general }, 'Stored, ack lost', clientId);
+      } finally {
+        await socket.close();
+      }
 
-      wsBlocked = false;
+      gate.blocked = false;
       await assert.doesNotReject(confirmed(alice.page, 'Stored, ack lost').waitFor({ timeout: 15_000 }));
       await assert.doesNotReject(waitInPage(alice.page, `return ${UNSENT}.length === 0;`));
       const stored = (await texts(alice.page, general)).filter((t) => t === 'Stored, ack lost');

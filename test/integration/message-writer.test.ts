@@ -20,12 +20,15 @@ describe(`message writer (${testDialect()})`, () => {
   let users: number[] = [];
   let roomId = 0;
   let clientSeq = 0;
+  /** Whether this database answers INSERT … RETURNING (SQLite, MariaDB 10.5+). */
+  let returning = false;
 
   before(async () => {
     seeded = await seededDatabase(['wanda', 'xavier', 'yusuf']);
     ({ db, userIds: users } = seeded);
     roomId = seeded.roomIds[0]!;
-    writer = new MessageWriter(db, await supportsInsertReturning(db));
+    returning = await supportsInsertReturning(db);
+    writer = new MessageWriter(db, returning);
   });
 
   after(() => seeded.close());
@@ -44,7 +47,6 @@ describe(`message writer (${testDialect()})`, () => {
 
   test('sends of one turn are stored together, with ids growing in the order they were written', async () => {
     const counting = countingDatabase(db);
-    const returning = await supportsInsertReturning(db);
     const batchWriter = new MessageWriter(counting.db, returning);
     const rows = Array.from({ length: 120 }, (_, i) => message(users[i % 3]!));
     const results = await Promise.all(rows.map((row) => batchWriter.write(row)));
@@ -85,7 +87,7 @@ describe(`message writer (${testDialect()})`, () => {
   };
 
   test('a batch is one INSERT … RETURNING whatever its size (SQLite, MariaDB 10.5+)', async (t) => {
-    if (!(await supportsInsertReturning(db))) return t.skip('this MySQL has no INSERT … RETURNING');
+    if (!returning) return t.skip('this MySQL has no INSERT … RETURNING');
     const rows = Array.from({ length: 250 }, (_, i) => message(users[i % 3]!));
     const { statements, outcomes } = await storeCounting(rows, true);
     assert.deepEqual(statements, ['INSERT']);
@@ -101,7 +103,7 @@ describe(`message writer (${testDialect()})`, () => {
   });
 
   test('when the database hands back fewer ids than rows, the ids are looked up', async (t) => {
-    if (!(await supportsInsertReturning(db))) return t.skip('this MySQL has no INSERT … RETURNING');
+    if (!returning) return t.skip('this MySQL has no INSERT … RETURNING');
     const rows = Array.from({ length: 5 }, (_, i) => message(users[i % 3]!));
     // A driver that stores the rows but answers an INSERT … RETURNING with nothing.
     const { db: forgetful, statements } = countingDatabase(db, async (sql, parameters) => {
@@ -128,7 +130,6 @@ describe(`message writer (${testDialect()})`, () => {
   });
 
   test('a resend in a batch costs a lookup and one more INSERT, not a statement per send', async () => {
-    const returning = await supportsInsertReturning(db);
     const [resent] = await storeCounting([message(users[0]!)], returning).then((r) => r.outcomes);
     assert.ok(resent && !(resent instanceof Error));
     const fresh = Array.from({ length: 30 }, (_, i) => message(users[i % 3]!));

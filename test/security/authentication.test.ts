@@ -172,3 +172,24 @@ describe('sign-up flood', () => {
     assert.equal(health.status, 200);
   });
 });
+
+describe('sign-up probing', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ settings: { REGISTRATIONS_PER_IP_PER_HOUR: 3 } });
+  });
+  after(() => server.stop());
+
+  test('refused sign-ups count toward the limit too, so names cannot be probed without end', async () => {
+    await signedUp(server, 'takenname');
+    const statuses = [];
+    for (const [username, password] of [
+      ['takenname', 'a long password'],
+      ['shortpass', 'short'],
+      ['freshname', 'a long password'],
+    ]) {
+      statuses.push((await new HttpClient(server.url).post('/api/register', { username, password })).status);
+    }
+    assert.deepEqual(statuses, [409, 400, 429]);
+  });
+});
