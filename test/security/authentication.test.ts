@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HttpClient } from '../helpers/client.js';
+import { HttpClient, signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { assertStillHealthy, signedUp } from './helpers.js';
+import { assertStillHealthy } from './helpers.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { images } from '../fixtures/images.js';
 import type { HttpClient } from '../helpers/client.js';
+import { signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { assertStillHealthy, signedUp } from './helpers.js';
+import { assertStillHealthy } from './helpers.js';
 
 describe('authorisation (IDOR)', () => {
   let server: TestServer;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HttpClient } from '../helpers/client.js';
+import { HttpClient, signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { assertStillHealthy, signedUp } from './helpers.js';
+import { assertStillHealthy } from './helpers.js';
 
 describe('cross-site requests and sessions', () => {
   let server: TestServer;

@@ -13,5 +13,3 @@ export async function assertStillHealthy(server: TestServer): Promise<void> {
   assert.equal(message.from.id, user.id);
   await socket.close();
 }
-
-export { signedUp } from '../helpers/client.js';

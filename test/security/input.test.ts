@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { HttpClient } from '../helpers/client.js';
+import { HttpClient, signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { assertStillHealthy, signedUp } from './helpers.js';
+import { assertStillHealthy } from './helpers.js';
 
 describe('hostile input', () => {
   let server: TestServer;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HttpClient } from '../helpers/client.js';
+import { HttpClient, signedUp } from '../helpers/client.js';
 import type { TestServer } from '../helpers/server.js';
 import { startServer } from '../helpers/server.js';
-import { assertStillHealthy, signedUp } from './helpers.js';
+import { assertStillHealthy } from './helpers.js';
 
 const PAYLOAD = '<img src=x onerror=alert(1)><script>alert(2)</script>"\'&';
 
