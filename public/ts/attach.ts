@@ -16,7 +16,6 @@ export interface AttachElements {
   dropTarget: HTMLElement;
   dropZone: HTMLElement;
   textarea: HTMLTextAreaElement;
-  errorBox: HTMLElement;
 }
 
 interface Item {
@@ -141,7 +140,9 @@ export class Attacher {
       [fill],
     );
     const meta = h('span', { class: 'upload__meta' }, [`${formatSize(file.size)} · waiting`]);
-    const error = h('span', { class: 'upload__error' });
+    // The card's own line is the alert: it is in the page before the text arrives, so
+    // screen readers announce a failure once, and it goes with the card.
+    const error = h('span', { class: 'upload__error', role: 'alert' });
     const actions = h('span', { class: 'upload__actions' });
     const li = h('li', { class: 'upload' }, [
       h('span', { class: 'upload__icon' }, [icon(file.type.startsWith('image/') ? 'image' : 'file')]),
@@ -242,7 +243,6 @@ export class Attacher {
     item.bar.hidden = true;
     item.meta.textContent = `${formatSize(item.file.size)} · not uploaded`;
     item.error.textContent = text;
-    this.els.errorBox.textContent = text;
     this.setActions(item);
   }
 
@@ -254,7 +254,6 @@ export class Attacher {
     item.meta.textContent = `${formatSize(item.file.size)} · waiting`;
     this.setActions(item);
     if (focusNext) item.actions.querySelector('button')?.focus();
-    this.els.errorBox.textContent = '';
     this.pump();
   }
 
@@ -264,9 +263,6 @@ export class Attacher {
     this.items.splice(index, 1);
     item.upload?.abort();
     const hadFocus = item.li.contains(document.activeElement);
-    if (item.state === 'failed' && this.els.errorBox.textContent === item.error.textContent) {
-      this.els.errorBox.textContent = '';
-    }
     item.li.remove();
     this.els.list.hidden = this.items.length === 0;
     if (hadFocus) this.els.textarea.focus();

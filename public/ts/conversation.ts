@@ -124,7 +124,6 @@ export class ConversationPage {
         dropTarget: byId('main'),
         dropZone: byId('drop-zone'),
         textarea: this.input,
-        errorBox: this.composerError,
       },
       this.boot.maxUploadBytes,
       (attachment) => this.composer.sendAttachment(attachment),

@@ -134,6 +134,8 @@ if (declared) {
     assert.match((await alert.textContent()) ?? '', /too large/);
     assert.equal(await box.inputValue(), 'Here is the big one');
     assert.match((await alert.textContent()) ?? '', /files can be at most 1.0 MB/);
+    assert.equal(await alert.count(), 1, 'the reason is shown once, on the card');
+    assert.equal(await alice.page.getByText(/huge\.bin.*too large/).count(), 1);
     const uploads = alice.page.getByRole('list', { name: 'Uploads' });
     await assert.doesNotReject(uploads.getByRole('button', { name: 'Remove huge.bin' }).waitFor());
     const retry = uploads.getByRole('button', { name: 'Retry uploading huge.bin' });
