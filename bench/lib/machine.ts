@@ -2,26 +2,45 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { round } from './stats.js';
 
-// These machines are shared (other suites may run at the same time), so each result line
-// says how busy the whole machine was while the scenario ran.
+// These machines are shared (other suites may run at the same time, and a virtual
+// machine's host may run other guests on its cores), so each result line says how busy
+// the whole machine was while the scenario ran, and how much CPU time the host took away
+// ("steal": time our cores were ready to run but were not given the CPU).
 
-function busyAndTotalTicks(): [number, number] {
+interface Ticks {
+  busy: number;
+  steal: number;
+  total: number;
+}
+
+function ticksNow(): Ticks {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const ticks = line.trim().split(/\s+/).slice(1).map(Number);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   const total = ticks.reduce((a, b) => a + b, 0);
-  return [total - idle, total];
+  return { busy: total - idle, steal: ticks[7] ?? 0, total };
 }
 
 export class MachineMeter {
-  private readonly start = busyAndTotalTicks();
+  private readonly start = ticksNow();
   private readonly loadAtStart = loadavg()[0]!;
 
-  /** Average busy cores of the whole machine since construction (bench processes included). */
-  report(): { cores: number; busyCores: number | null; loadavg1AtStart: number | null } {
-    const [busy, total] = busyAndTotalTicks();
+  /** Average busy and stolen cores of the whole machine since construction (bench processes included). */
+  report(): {
+    cores: number;
+    busyCores: number | null;
+    stolenCores: number | null;
+    loadavg1AtStart: number | null;
+  } {
+    const now = ticksNow();
     const cores = cpus().length;
-    const share = (busy - this.start[0]) / Math.max(1, total - this.start[1]);
-    return { cores, busyCores: round(share * cores), loadavg1AtStart: round(this.loadAtStart) };
+    const elapsed = Math.max(1, now.total - this.start.total);
+    const coresOf = (ticks: number) => round((ticks / elapsed) * cores);
+    return {
+      cores,
+      busyCores: coresOf(now.busy - this.start.busy),
+      stolenCores: coresOf(now.steal - this.start.steal),
+      loadavg1AtStart: round(this.loadAtStart),
+    };
   }
 }
