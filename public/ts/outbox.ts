@@ -1,7 +1,7 @@
 // The outbox: nothing typed is lost. A message shows as pending at once, goes out when the
 // socket allows, and stays pending until the server acks it; after a reconnect or a
 // temporary refusal it is re-sent with the same client id, so the server never stores it twice.
-// Until acked it is also kept in the tab (UnsentStore), so leaving the page does not lose it.
+// Until acked it is also kept in the browser (UnsentStore), so leaving the page does not lose it.
 
 import type { Attachment, ClientFrame, SendTarget } from '../../src/shared/wire.js';
 import type { Connection } from './connection.js';

@@ -1,7 +1,9 @@
-// Messages typed but not yet acked, kept in the tab's sessionStorage per conversation, so
-// leaving the page (another room, a reload) before the socket is back loses none of them:
-// the page that opens the conversation again shows them as pending and re-sends them with
-// their client ids, which the server stores at most once.
+// Messages typed but not yet acked, kept in the browser's localStorage per person and
+// conversation, so leaving the page (another room, a reload, closing the tab) before the
+// socket is back loses none of them: the next page of that conversation, in any tab of
+// this browser, shows them as pending and re-sends them with their client ids, which the
+// server stores at most once (two tabs sending the same one is harmless). Logging out
+// forgets them.
 
 import type { Attachment, SendTarget } from '../../src/shared/wire.js';
 
@@ -21,11 +23,10 @@ export class UnsentStore {
     this.key = `${PREFIX}${userId}.${'roomId' in target ? `r${target.roomId}` : `d${target.toUserId}`}`;
   }
 
-  /** Forgets every unsent message of this tab (on logging out). */
+  /** Forgets every unsent message kept in this browser (on logging out). */
   static clearAll(): void {
     try {
-      for (const key of Object.keys(sessionStorage))
-        if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+      for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
     } catch {
       // Storage off: there is nothing to forget.
     }
@@ -33,7 +34,7 @@ export class UnsentStore {
 
   all(): UnsentMessage[] {
     try {
-      const parsed: unknown = JSON.parse(sessionStorage.getItem(this.key) ?? '[]');
+      const parsed: unknown = JSON.parse(localStorage.getItem(this.key) ?? '[]');
       return Array.isArray(parsed) ? parsed.filter(isUnsent) : [];
     } catch {
       return [];
@@ -50,10 +51,10 @@ export class UnsentStore {
 
   private save(messages: UnsentMessage[]): void {
     try {
-      if (messages.length === 0) sessionStorage.removeItem(this.key);
-      else sessionStorage.setItem(this.key, JSON.stringify(messages));
+      if (messages.length === 0) localStorage.removeItem(this.key);
+      else localStorage.setItem(this.key, JSON.stringify(messages));
     } catch {
-      // Storage off or full: the messages still go out from this page; only a page change loses them.
+      // Storage off or full: the messages still go out from this page; only leaving it loses them.
     }
   }
 }

@@ -35,7 +35,7 @@ if (declared) {
     }
     return gate;
   }
-  const UNSENT = "Object.entries(sessionStorage).filter(([key]) => key.startsWith('natter.unsent.'))";
+  const UNSENT = "Object.entries(localStorage).filter(([key]) => key.startsWith('natter.unsent.'))";
 
   /** Cuts the server side of every socket of a person (the browser's socket may not notice by itself). */
   function dropSockets(userId: number, code?: number): void {
@@ -156,6 +156,24 @@ if (declared) {
     await openRoom(alice.page, general);
     assert.equal(await confirmed(alice.page, 'Typed before leaving').count(), 1);
     assert.equal(await pending.count(), 0);
+
+    // Closing the tab keeps it too: the next tab of this browser sends it.
+    gate.blocked = true;
+    dropSockets(alice.id);
+    await assert.doesNotReject(banner.waitFor());
+    await box.fill('Typed before closing the tab');
+    await box.press('Enter');
+    await assert.doesNotReject(pending.filter({ hasText: 'Typed before closing the tab' }).waitFor());
+    const context = alice.page.context();
+    await alice.page.close();
+    alice.page = await context.newPage();
+    h.watch(alice.page, 'alice');
+    await openRoom(alice.page, general);
+    await assert.doesNotReject(
+      confirmed(bob.page, 'Typed before closing the tab').waitFor({ timeout: 15_000 }),
+    );
+    const again = (await texts(alice.page, general)).filter((t) => t === 'Typed before closing the tab');
+    assert.equal(again.length, 1, 'stored once');
   });
 
   e2e(
