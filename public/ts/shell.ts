@@ -34,10 +34,11 @@ export function initLogout(): void {
     button.addEventListener('click', async () => {
       button.disabled = true;
       button.setAttribute('aria-busy', 'true');
+      // Forgotten first: the socket's 4001 close may take the page away before the answer.
+      UnsentStore.clearAll();
       const result = await api('POST', '/api/logout');
       // 204, or 401 when the session was already gone: either way we are logged out.
       if (result.ok || result.status === 401) {
-        UnsentStore.clearAll();
         goToLogin();
         return;
       }

@@ -294,8 +294,20 @@ if (declared) {
     await otherTab.goto(`/rooms/${generalId}`);
     await assert.doesNotReject(confirmed(otherTab, 'typed while offline').waitFor());
     await alice.goto('/');
+    // The logout's answer and the socket's 4001 close both ask for the login page. It is
+    // held back 500 ms so that both arrive while it loads: it must be asked for once (a
+    // second navigation would abort the first).
+    let loginLoads = 0;
+    const isLogin = (url: URL) => url.pathname === '/login';
+    await alice.route(isLogin, async (route) => {
+      loginLoads++;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue().catch(() => {});
+    });
     await alice.getByRole('button', { name: 'Log out' }).click();
-    await alice.waitForURL((url) => url.pathname === '/login');
+    await alice.waitForURL(isLogin);
+    assert.equal(loginLoads, 1, 'the login page is asked for once');
+    await alice.unroute(isLogin);
     // The server closes the other tab's socket (4001); that tab goes to the login page too.
     await otherTab.waitForURL((url) => url.pathname === '/login');
     await alice.goto('/');
