@@ -23,6 +23,13 @@ export interface MessageLoadPlan {
   textLength: number;
   /** After the last send, how long to keep waiting for deliveries that are still due. */
   drainMs: number;
+  /**
+   * Before the measured window, the same load for this long from a sender of its own,
+   * not counted: right after thousands of logins the first seconds measure the JIT
+   * compiler and the heap growing, not a server that has been running. Its probe
+   * latencies are reported apart, as `coldLatencyMs`. Default 0 (none).
+   */
+  warmUpMs?: number;
   /** Cookie header values for the lean receivers, socket i taking cookies[i % length] (empty for the ceiling). */
   cookies: string[];
   /** The same for the probes and the sender sockets; default: `cookies`. */
@@ -45,6 +52,8 @@ export interface MessageLoadFigures {
   messagesPerSecond: number | null;
   deliveriesPerSecond: number | null;
   latencyMs: LatencySummary;
+  /** Probe latencies during the warm-up (null without one). */
+  coldLatencyMs: LatencySummary | null;
   ackLatencyMs: LatencySummary;
   socketsLost: number;
   closeCodes: Record<string, number>;
@@ -83,6 +92,7 @@ export async function runMessageLoad<T = null>(
   const all = [...receivers, probes, sender];
   try {
     await connectEveryone(plan, receivers, probes, sender, log);
+    const cold = plan.warmUpMs ? await warmUp(plan, probes, where, `${senderName}w`, log, server.kind) : null;
     await sleep(500); // let presence broadcasts of the last joins pass before counting
     await callAll(receivers, 'reset');
     await probes.call('reset');
@@ -103,7 +113,7 @@ export async function runMessageLoad<T = null>(
     const stored = await server.store.count(
       `SELECT COUNT(*) FROM messages WHERE client_id LIKE '${senderName}-%'`,
     );
-    return { ...figures({ counts, probe, sent, stored, serverCpu, subscribers }), alongside: other };
+    return { ...figures({ counts, probe, cold, sent, stored, serverCpu, subscribers }), alongside: other };
   } finally {
     await Promise.all(all.map((g) => g.stop()));
   }
@@ -137,24 +147,49 @@ async function connectEveryone(
   // Probes join last, so they sit at the end of each room's fan-out: they time the slowest delivery.
   const probeRoomIds = plan.probeRooms.map((i) => plan.roomIds[i]!);
   await probes.call('connect', {
-    cookies: plan.cookies,
+    cookies: plan.probeCookies ?? plan.cookies,
     roomOf: probeRoomIds,
     concurrency: 1,
     timeoutMs: 30_000,
   });
-  const senderRooms = Array.from(
-    { length: plan.senderSockets },
-    (_, i) => plan.roomIds[i % plan.roomIds.length]!,
-  );
+  const senderRooms = await connectSender(plan, sender);
+  log(`connected ${roomOf.length} receivers, ${probeRoomIds.length} probes, ${senderRooms} sender sockets`);
+}
+
+/** Socket i of the sender posts to room i (round robin), as the user of senderCookies[i]. */
+async function connectSender(plan: MessageLoadPlan, sender: Generator): Promise<number> {
+  const roomOf = Array.from({ length: plan.senderSockets }, (_, i) => plan.roomIds[i % plan.roomIds.length]!);
   await sender.call('connect', {
-    cookies: plan.cookies,
-    roomOf: senderRooms,
+    cookies: plan.senderCookies ?? plan.cookies,
+    roomOf,
     concurrency: 1,
     timeoutMs: 30_000,
   });
-  log(
-    `connected ${roomOf.length} receivers, ${probeRoomIds.length} probes, ${senderRooms.length} sender sockets`,
-  );
+  return roomOf.length;
+}
+
+/** The warm-up: a sender of its own at the plan's rate; answers what the probes timed meanwhile. */
+async function warmUp(
+  plan: MessageLoadPlan,
+  probes: Generator,
+  where: { host: string; port: number; lifetimeMs: number },
+  name: string,
+  log: (line: string) => void,
+  kind: string,
+): Promise<ProbeReport> {
+  const warm = new Generator('sender', { ...where, name });
+  try {
+    await connectSender(plan, warm);
+    await probes.call('reset');
+    log(`${kind}: warming up at ${plan.rate} msg/s for ${plan.warmUpMs} ms`);
+    const warmPlan = { ...plan, durationMs: plan.warmUpMs! };
+    await warm.call('run', sendPlan(warmPlan), warmPlan.durationMs + 30_000);
+    await warm.call('settle', { timeoutMs: plan.drainMs }, plan.drainMs + 10_000);
+    await sleep(500); // the last deliveries of the warm-up reach the probes
+    return await probes.call<ProbeReport>('report');
+  } finally {
+    await warm.stop();
+  }
 }
 
 function sendPlan(plan: MessageLoadPlan) {
@@ -183,6 +218,8 @@ async function waitForDeliveries(
 interface RawFigures {
   counts: ReceiverCounts[];
   probe: ProbeReport;
+  /** What the probes timed during the warm-up, if there was one. */
+  cold: ProbeReport | null;
   sent: SendReport;
   stored: number;
   serverCpu: { total: number; system: number; seconds: number } | null;
@@ -214,6 +251,7 @@ function figures(raw: RawFigures): MessageLoadFigures {
     messagesPerSecond: round(messagesPerSecond, 1),
     deliveriesPerSecond: round(deliveriesPerSecond, 0),
     latencyMs: summarise(probe.latenciesMs),
+    coldLatencyMs: raw.cold && summarise(raw.cold.latenciesMs),
     ackLatencyMs: summarise(sent.ackLatenciesMs),
     socketsLost: counts.reduce((n, c) => n + c.lost, 0) + probe.lost,
     closeCodes,

@@ -25,6 +25,7 @@ export function fanoutPlan(quick: boolean, subscribers = 1000, probes = 5): Omit
     rate: OFFERED_RATE,
     durationMs: quick ? 5_000 : 15_000,
     drainMs: quick ? 3_000 : 15_000,
+    warmUpMs: quick ? 1_000 : 3_000,
     textLength: 80,
   };
 }
@@ -55,6 +56,7 @@ export const fanout: Scenario = {
         offeredRate: plan.rate,
         durationMs: plan.durationMs,
         drainMs: plan.drainMs,
+        warmUpMs: plan.warmUpMs,
         textLength: plan.textLength,
         ceilingWrites: ceilingWrites(),
       },

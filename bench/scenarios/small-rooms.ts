@@ -37,6 +37,7 @@ function plan(quick: boolean, roomIds: number[]): Omit<MessageLoadPlan, 'cookies
     rate: roomIds.length * 2,
     durationMs: quick ? 5_000 : 15_000,
     drainMs: quick ? 5_000 : 15_000,
+    warmUpMs: quick ? 1_000 : 3_000,
     textLength: 80,
   };
 }
@@ -74,6 +75,7 @@ export const smallRooms: Scenario = {
         offeredRate: p.rate,
         durationMs: p.durationMs,
         drainMs: p.drainMs,
+        warmUpMs: p.warmUpMs,
         textLength: p.textLength,
         ceilingWrites: ceilingWrites(),
       },
