@@ -78,12 +78,12 @@ export class Attacher {
     for (const file of files) {
       const item = this.item(file);
       this.items.push(item);
+      this.els.list.hidden = false;
       if (file.size > this.maxBytes) {
         const limit = formatSize(this.maxBytes);
         this.fail(item, `“${file.name}” is too large to upload: files can be at most ${limit}.`, false);
       }
     }
-    this.els.list.hidden = this.items.length === 0;
     this.pump();
   }
 
@@ -140,8 +140,8 @@ export class Attacher {
       [fill],
     );
     const meta = h('span', { class: 'upload__meta' }, [`${formatSize(file.size)} · waiting`]);
-    // The card's own line is the alert: it is in the page before the text arrives, so
-    // screen readers announce a failure once, and it goes with the card.
+    // The card's own line is the alert (shown before its text is written, so screen
+    // readers announce a failure once), and it goes with the card.
     const error = h('span', { class: 'upload__error', role: 'alert' });
     const actions = h('span', { class: 'upload__actions' });
     const li = h('li', { class: 'upload' }, [

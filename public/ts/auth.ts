@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { byId } from './dom.js';
+import { UnsentStore } from './unsent-store.js';
 
 interface FormFields {
   username: string;
@@ -63,4 +64,6 @@ function init(): void {
   }
 }
 
+// Whoever sees this page is logged out: messages a tab kept unsent since are dropped.
+UnsentStore.clearAll();
 init();

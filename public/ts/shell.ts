@@ -21,10 +21,14 @@ window.addEventListener('pageshow', (event) => {
   if (event.persisted) leaving = false;
 });
 
-/** Off to the login page, once: a logout and its socket's 4001 close both ask for it. */
+/**
+ * Off to the login page, once: a logout and its socket's 4001 close both ask for it.
+ * The session is over, so the unsent messages kept in this browser are forgotten first.
+ */
 export function goToLogin(): void {
   if (leaving) return;
   leaving = true;
+  UnsentStore.clearAll();
   location.assign('/login');
 }
 
@@ -34,8 +38,6 @@ export function initLogout(): void {
     button.addEventListener('click', async () => {
       button.disabled = true;
       button.setAttribute('aria-busy', 'true');
-      // Forgotten first: the socket's 4001 close may take the page away before the answer.
-      UnsentStore.clearAll();
       const result = await api('POST', '/api/logout');
       // 204, or 401 when the session was already gone: either way we are logged out.
       if (result.ok || result.status === 401) {

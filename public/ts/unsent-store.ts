@@ -2,8 +2,8 @@
 // conversation, so leaving the page (another room, a reload, closing the tab) before the
 // socket is back loses none of them: the next page of that conversation, in any tab of
 // this browser, shows them as pending and re-sends them with their client ids, which the
-// server stores at most once (two tabs sending the same one is harmless). Logging out
-// forgets them.
+// server stores at most once (two tabs sending the same one is harmless). Leaving for the
+// login page (logging out, or the session ending) forgets them.
 
 import type { Attachment, SendTarget } from '../../src/shared/wire.js';
 
@@ -23,7 +23,7 @@ export class UnsentStore {
     this.key = `${PREFIX}${userId}.${'roomId' in target ? `r${target.roomId}` : `d${target.toUserId}`}`;
   }
 
-  /** Forgets every unsent message kept in this browser (on logging out). */
+  /** Forgets every unsent message kept in this browser (the session is over). */
   static clearAll(): void {
     try {
       for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { HttpClient } from '../helpers/client.js';
-import { axeProblems, confirmed, messages, PASSWORD, send, suite } from './support.js';
+import { axeProblems, confirmed, inPage, messages, PASSWORD, send, suite, waitInPage } from './support.js';
 
 const suffix = randomUUID().slice(0, 6);
 const aliceName = `alice_${suffix}`;
@@ -316,4 +316,51 @@ if (declared) {
     await bob.reload();
     assert.notEqual(new URL(bob.url()).pathname, '/login');
   });
+
+  e2e(
+    'a failed logout keeps unsent messages; the session ending forgets them, whichever comes first',
+    async () => {
+      const { user } = await (await bob.request.get('/api/me')).json();
+      const unsent = () =>
+        bob.evaluate(
+          inPage("return Object.keys(localStorage).filter((k) => k.startsWith('natter.unsent.'));"),
+        );
+      // Left over by an earlier page of another conversation (typed offline, never sent).
+      await bob.evaluate(
+        inPage(
+          "localStorage.setItem(arg, JSON.stringify([{ clientId: 'left-over', text: 'Not sent yet', attachment: null }]));",
+        ),
+        `natter.unsent.${user.id}.d999999`,
+      );
+      const isLogout = (url: URL) => url.pathname === '/api/logout';
+      const logOut = bob.getByRole('button', { name: 'Log out' });
+
+      await bob.route(isLogout, (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: '{"error":{"code":"UNAVAILABLE","message":"down"}}',
+        }),
+      );
+      await logOut.click();
+      await assert.doesNotReject(
+        waitInPage(bob, `return !document.querySelector('[data-action="logout"][aria-busy]');`),
+      );
+      assert.notEqual(new URL(bob.url()).pathname, '/login');
+      assert.equal((await unsent()).length, 1, 'still logged in: kept');
+      await bob.unroute(isLogout);
+
+      // The server ends the session at once, but its answer is held back: the socket's 4001
+      // close takes the page to the login page first.
+      await bob.route(isLogout, async (route) => {
+        const response = await route.fetch();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await route.fulfill({ response }).catch(() => {});
+      });
+      await logOut.click();
+      await bob.waitForURL((url) => url.pathname === '/login');
+      assert.deepEqual(await unsent(), [], 'nothing left for the next person');
+      await bob.unroute(isLogout);
+    },
+  );
 }
