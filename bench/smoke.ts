@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     JSON.stringify({
       scenario: 'smoke',
       db: 'sqlite',
-      params: { subscribers, offeredRate: plan.rate, durationMs: plan.durationMs },
+      params: { subscribers, offeredRate: plan.rate, durationMs: plan.durationMs, warmUpMs: plan.warmUpMs },
       natter: strip(figures),
       ok: problems.length === 0,
     }),

@@ -13,19 +13,26 @@ interface Ticks {
   total: number;
 }
 
-function ticksNow(): Ticks {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+/**
+ * The first line of /proc/stat: `cpu user nice system idle iowait irq softirq steal …`.
+ * Busy is everything but idle and iowait, so it includes steal.
+ */
+export function parseCpuLine(line: string): Ticks {
   const ticks = line.trim().split(/\s+/).slice(1).map(Number);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   const total = ticks.reduce((a, b) => a + b, 0);
   return { busy: total - idle, steal: ticks[7] ?? 0, total };
 }
 
+function ticksNow(): Ticks {
+  return parseCpuLine(readFileSync('/proc/stat', 'utf8').split('\n')[0]!);
+}
+
 export class MachineMeter {
   private readonly start = ticksNow();
   private readonly loadAtStart = loadavg()[0]!;
 
-  /** Average busy and stolen cores of the whole machine since construction (bench processes included). */
+  /** Average busy cores (stolen ones included) and stolen cores of the whole machine since construction. */
   report(): {
     cores: number;
     busyCores: number | null;

@@ -92,7 +92,9 @@ export async function runMessageLoad<T = null>(
   const all = [...receivers, probes, sender];
   try {
     await connectEveryone(plan, receivers, probes, sender, log);
-    const cold = plan.warmUpMs ? await warmUp(plan, probes, where, `${senderName}w`, log, server.kind) : null;
+    const cold = plan.warmUpMs
+      ? await warmUp({ server, plan, receivers, probes, name: `${senderName}w`, log })
+      : null;
     await sleep(500); // let presence broadcasts of the last joins pass before counting
     await callAll(receivers, 'reset');
     await probes.call('reset');
@@ -168,25 +170,47 @@ async function connectSender(plan: MessageLoadPlan, sender: Generator): Promise<
   return roomOf.length;
 }
 
-/** The warm-up: a sender of its own at the plan's rate; answers what the probes timed meanwhile. */
-async function warmUp(
-  plan: MessageLoadPlan,
-  probes: Generator,
-  where: { host: string; port: number; lifetimeMs: number },
-  name: string,
-  log: (line: string) => void,
-  kind: string,
-): Promise<ProbeReport> {
-  const warm = new Generator('sender', { ...where, name });
+interface WarmUp {
+  server: RunningServer;
+  plan: MessageLoadPlan;
+  receivers: Generator[];
+  probes: Generator;
+  /** The warm-up sender's name (its clientId prefix), apart from the measured sender's. */
+  name: string;
+  log: (line: string) => void;
+}
+
+/**
+ * The warm-up: the plan's load for `warmUpMs` from a sender of its own. Answers what the
+ * probes timed once every delivery of it is in (or the drain limit passed), so that none
+ * of it is counted in the measured window.
+ */
+async function warmUp({ server, plan, receivers, probes, name, log }: WarmUp): Promise<ProbeReport> {
+  const durationMs = plan.warmUpMs ?? 0;
+  const warm = new Generator('sender', {
+    host: '127.0.0.1',
+    port: server.port,
+    lifetimeMs: LIFETIME_MS,
+    name,
+  });
   try {
     await connectSender(plan, warm);
     await probes.call('reset');
-    log(`${kind}: warming up at ${plan.rate} msg/s for ${plan.warmUpMs} ms`);
-    const warmPlan = { ...plan, durationMs: plan.warmUpMs! };
-    await warm.call('run', sendPlan(warmPlan), warmPlan.durationMs + 30_000);
+    log(`${server.kind}: warming up at ${plan.rate} msg/s for ${durationMs} ms`);
+    const run = await warm.call<{ sent: number }>(
+      'run',
+      sendPlan({ ...plan, durationMs }),
+      durationMs + 30_000,
+    );
+    const deadline = Date.now() + plan.drainMs;
     await warm.call('settle', { timeoutMs: plan.drainMs }, plan.drainMs + 10_000);
-    await sleep(500); // the last deliveries of the warm-up reach the probes
-    return await probes.call<ProbeReport>('report');
+    await waitForDeliveries(receivers, run.sent * plan.leanPerRoom, deadline);
+    const probeDeliveries = (run.sent * plan.probeRooms.length) / plan.roomIds.length;
+    for (;;) {
+      const report = await probes.call<ProbeReport>('report');
+      if (report.messages >= probeDeliveries || Date.now() > deadline) return report;
+      await sleep(100);
+    }
   } finally {
     await warm.stop();
   }

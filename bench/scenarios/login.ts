@@ -26,6 +26,8 @@ function probePlan(quick: boolean, cookies: string[]): MessageLoadPlan {
     rate: 100,
     durationMs: quick ? 5_000 : 15_000,
     drainMs: 5_000,
+    // Both phases warm up first, so "alone" is not a cold server compared with a warm one.
+    warmUpMs: quick ? 1_000 : 3_000,
     textLength: 80,
     cookies,
   };
@@ -77,7 +79,12 @@ export const login: Scenario = {
       params: {
         bcryptCost: 10,
         loginConcurrency: LOGIN_CONCURRENCY,
-        probeFanout: { subscribers: 100, rate: 100, durationMs: probePlan(ctx.quick, []).durationMs },
+        probeFanout: {
+          subscribers: 100,
+          rate: 100,
+          durationMs: probePlan(ctx.quick, []).durationMs,
+          warmUpMs: probePlan(ctx.quick, []).warmUpMs,
+        },
       },
       natter: {
         loginsPerSecond: logins.requestsPerSecond,
