@@ -6,8 +6,8 @@ import { fanoutOnNatter, fanoutPlan, strip } from './scenarios/fanout.js';
 // offered 1,100 msg/s) for 3 s on SQLite, after a 1 s warm-up at the same rate. It fails
 // only on what no amount of machine noise explains: below a third of the 1,000 msg/s
 // target, a message not stored, a p99 forty times the 25 ms target, or a warm-up that
-// delivered nothing. Before frames were coalesced per socket and turn,
-// this run delivered ~140 msg/s with a p99 of seconds. `npm run bench:smoke`.
+// delivered nothing. Before frames were coalesced per socket and turn, this run
+// delivered ~140 msg/s with a p99 of seconds. `npm run bench:smoke`.
 
 const MIN_MESSAGES_PER_SECOND = 1000 / 3;
 const MAX_P99_MS = 25 * 40;

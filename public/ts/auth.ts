@@ -64,6 +64,6 @@ function init(): void {
   }
 }
 
-// Whoever sees this page is logged out: messages a tab kept unsent since are dropped.
+// Whoever sees this page is logged out, so no unsent message is kept for them.
 UnsentStore.clearAll();
 init();
