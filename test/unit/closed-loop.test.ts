@@ -46,7 +46,7 @@ describe('bench HTTP load', () => {
     assert.equal(report.ok, 50);
     // Request 5 takes 100 ms; the ~9 due meanwhile wait on the one connection.
     const late = report.latenciesMs.filter((ms) => ms >= 20);
-    assert.ok(late.length >= 5, `late answers: ${late.map(Math.round)}`);
+    assert.ok(late.length >= 8, `late answers: ${late.map(Math.round)}`);
     assert.ok(Math.max(...report.latenciesMs) >= 95);
     assert.ok(report.elapsedMs >= 450, `${report.elapsedMs} ms`);
   });
