@@ -45,8 +45,11 @@ export class UnsentStore {
     this.save([...this.all().filter((m) => m.clientId !== message.clientId), message]);
   }
 
+  /** Forgets one message; nothing is written when it was not kept (most acks). */
   remove(clientId: string): void {
-    this.save(this.all().filter((m) => m.clientId !== clientId));
+    const kept = this.all();
+    const rest = kept.filter((m) => m.clientId !== clientId);
+    if (rest.length !== kept.length) this.save(rest);
   }
 
   private save(messages: UnsentMessage[]): void {
