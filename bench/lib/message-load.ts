@@ -72,6 +72,13 @@ export interface MessageLoadFigures {
 }
 
 const LIFETIME_MS = 10 * 60_000;
+
+/** Where a generator process sends its load, and how long it may live. */
+const whereOf = (server: RunningServer) => ({
+  host: '127.0.0.1',
+  port: server.port,
+  lifetimeMs: LIFETIME_MS,
+});
 /** Each sender process gets its own clientId prefix: a reused clientId would be deduplicated. */
 let senderSerial = 0;
 
@@ -84,7 +91,7 @@ export async function runMessageLoad<T = null>(
   log: (line: string) => void,
   alongside?: Alongside<T>,
 ): Promise<MessageLoadFigures & { alongside: T | null }> {
-  const where = { host: '127.0.0.1', port: server.port, lifetimeMs: LIFETIME_MS };
+  const where = whereOf(server);
   const receivers = Array.from({ length: plan.receiverProcesses }, () => new Generator('receivers', where));
   const probes = new Generator('probes', where);
   const senderName = `s${process.pid}-${++senderSerial}`;
@@ -187,12 +194,7 @@ interface WarmUp {
  */
 async function warmUp({ server, plan, receivers, probes, name, log }: WarmUp): Promise<ProbeReport> {
   const durationMs = plan.warmUpMs ?? 0;
-  const warm = new Generator('sender', {
-    host: '127.0.0.1',
-    port: server.port,
-    lifetimeMs: LIFETIME_MS,
-    name,
-  });
+  const warm = new Generator('sender', { ...whereOf(server), name });
   try {
     await connectSender(plan, warm);
     await probes.call('reset');

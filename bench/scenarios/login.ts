@@ -72,6 +72,7 @@ export const login: Scenario = {
       }
     });
     const { baseline, during, logins } = result;
+    const probe = probePlan(ctx.quick, []);
     return {
       scenario: 'login',
       db: ctx.db,
@@ -79,12 +80,7 @@ export const login: Scenario = {
       params: {
         bcryptCost: 10,
         loginConcurrency: LOGIN_CONCURRENCY,
-        probeFanout: {
-          subscribers: 100,
-          rate: 100,
-          durationMs: probePlan(ctx.quick, []).durationMs,
-          warmUpMs: probePlan(ctx.quick, []).warmUpMs,
-        },
+        probeFanout: { subscribers: 100, rate: 100, durationMs: probe.durationMs, warmUpMs: probe.warmUpMs },
       },
       natter: {
         loginsPerSecond: logins.requestsPerSecond,
