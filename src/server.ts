@@ -112,7 +112,6 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
         messages,
         readState,
         presence: hub,
-        historyPageSize: 50,
         maxUploadBytes: config.MAX_UPLOAD_BYTES,
       }),
     ],

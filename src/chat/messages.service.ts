@@ -9,6 +9,7 @@ import type { Conversation, Conversations, Target } from './conversations.js';
 import type { Delivery, Presence } from './delivery.js';
 import { AppError, invalid } from './errors.js';
 import type { MessageWriter } from './message-writer.js';
+import { NewestPages } from './newest-pages.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ReadStateService } from './read-state.service.js';
 import type { UsersService } from './users.service.js';
@@ -26,10 +27,13 @@ export interface PageQuery {
 }
 
 export const MAX_TEXT_LENGTH = 4000;
+/** Messages in a page unless the client asks for another number; the newest such page is kept. */
+export const PAGE_SIZE = 50;
 
 /** Messages: the one path by which a message is stored, delivered and read back. */
 export class MessagesService {
   private readonly mysql: boolean;
+  private readonly newestPages: NewestPages;
 
   constructor(
     private readonly db: DataSource,
@@ -44,6 +48,7 @@ export class MessagesService {
     private readonly onError: (err: unknown) => void,
   ) {
     this.mysql = isMysql(db);
+    this.newestPages = new NewestPages(() => users.changes);
   }
 
   /**
@@ -72,6 +77,7 @@ export class MessagesService {
       attachmentId: attachment?.id ?? null,
       createdAt: Date.now(),
     });
+    if (created) this.newestPages.forget(conversation.key);
     // Both people of a private conversation are part of it before the sender hears
     // "stored", so the message counts as unread for the other at once (free after the
     // first message). A room's sender joins during delivery, off the ack's path.
@@ -109,7 +115,13 @@ export class MessagesService {
   }
 
   /** One page of an already-authorised conversation. */
-  async page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
+  page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
+    const newest = page.before === undefined && page.after === undefined && page.limit === PAGE_SIZE;
+    if (!newest) return this.readPage(conversation, page);
+    return this.newestPages.get(conversation.key, () => this.readPage(conversation, page));
+  }
+
+  private async readPage(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
     const byRoom = conversation.roomId !== null;
     // MariaDB otherwise reads every newer row of the conversation ("ref" on room_id with
     // the id bound as a filter; USE INDEX keeps that plan); FORCE INDEX makes it a range

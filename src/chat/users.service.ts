@@ -28,6 +28,8 @@ export function toPublicUser(row: UserRow): PublicUser {
 export class UsersService {
   private readonly repo: Repository<UserRow>;
   private readonly cache = new Map<number, PublicUser>();
+  /** Moves on whenever a known person's name or picture changes, so copies can tell they are stale. */
+  changes = 0;
   /** Ids of the listed users in list order, read again only after someone signs up. */
   private readonly roster = new KeptLoad(() => this.loadRoster());
   // Compared against when the username is unknown, so both failures take the same time.
@@ -133,6 +135,8 @@ export class UsersService {
 
   private remember(row: UserRow): PublicUser {
     const user = toPublicUser(row);
+    const known = this.cache.get(user.id);
+    if (known && (known.username !== user.username || known.avatar !== user.avatar)) this.changes++;
     this.cache.set(user.id, user);
     return user;
   }

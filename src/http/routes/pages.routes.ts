@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { presetAvatars } from '../../chat/avatars.js';
 import type { Presence } from '../../chat/delivery.js';
-import type { MessagesService } from '../../chat/messages.service.js';
+import { type MessagesService, PAGE_SIZE } from '../../chat/messages.service.js';
 import type { ReadStateService } from '../../chat/read-state.service.js';
 import type { RoomsService } from '../../chat/rooms.service.js';
 import type { UsersService } from '../../chat/users.service.js';
@@ -16,7 +16,6 @@ export interface PageDeps {
   messages: MessagesService;
   readState: ReadStateService;
   presence: Presence;
-  historyPageSize: number;
   maxUploadBytes: number;
 }
 
@@ -38,7 +37,7 @@ export function pagesRoutes(deps: PageDeps): Router {
     const me = currentUser(res);
     const room = await deps.rooms.getVisible(me, pathId(req.params.roomId, NO_ROOM));
     const [history, around] = await Promise.all([
-      deps.messages.history(me, { roomId: room.id }, { limit: deps.historyPageSize }),
+      deps.messages.history(me, { roomId: room.id }, { limit: PAGE_SIZE }),
       shell(deps, me),
     ]);
     const read = around.unread.rooms.find((entry) => entry.roomId === room.id);
@@ -58,7 +57,7 @@ export function pagesRoutes(deps: PageDeps): Router {
     const me = currentUser(res);
     const peerId = pathId(req.params.userId, NO_USER);
     const [history, around] = await Promise.all([
-      deps.messages.history(me, { toUserId: peerId }, { limit: deps.historyPageSize }),
+      deps.messages.history(me, { toUserId: peerId }, { limit: PAGE_SIZE }),
       shell(deps, me),
     ]);
     const peer = (await deps.users.get(peerId))!;

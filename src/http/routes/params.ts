@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../../chat/errors.js';
+import { PAGE_SIZE } from '../../chat/messages.service.js';
 
 const MAX_ID = 2_147_483_647;
 
@@ -16,7 +17,7 @@ export const pageQuery = z
   .object({
     before: cursor.optional(),
     after: cursor.optional(),
-    limit: whole(3).pipe(z.number().min(1).max(100)).default(50),
+    limit: whole(3).pipe(z.number().min(1).max(100)).default(PAGE_SIZE),
   })
   .refine((q) => q.before === undefined || q.after === undefined, {
     message: 'Use either before or after, not both.',
