@@ -98,6 +98,7 @@ function main(): void {
         ...figures,
         ['machine busy cores of 2 (all processes)', 'machine.busyCores'] as const,
         ['cores taken by the host (steal)', 'machine.stolenCores'] as const,
+        ['reference JavaScript ms (lower: faster machine)', 'machine.referenceMs'] as const,
       ]) {
         const values = runs.map((l) => at(l, path));
         const present = values.filter((v): v is number => v !== null);
