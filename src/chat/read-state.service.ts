@@ -28,6 +28,8 @@ const MAX_REMEMBERED = 100_000;
 
 /** Counts stop here; clients show "99+". */
 export const UNREAD_CAP = 100;
+/** Conversations counted by one statement (SQLite allows 500 parts in a compound SELECT). */
+const COUNTS_PER_STATEMENT = 100;
 
 /**
  * How far each user has read each conversation (and, for private ones, how far
@@ -135,32 +137,63 @@ export class ReadStateService {
     return { deliveredUpTo: Number(row?.last_delivered_id ?? 0), readUpTo: Number(row?.last_read_id ?? 0) };
   }
 
-  /** Unread counts (capped) of every conversation the user is part of. */
+  /** Unread counts (capped) of every conversation the user is part of, in at most three statements. */
   async unread(userId: number): Promise<UnreadSummary> {
     const rows: { room_id: number | null; dm_key: string | null; last_read_id: number }[] =
       await this.db.query('SELECT room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?', [userId]);
-    const summary: UnreadSummary = { rooms: [], dms: [] };
-    for (const row of rows) {
-      const lastReadId = Number(row.last_read_id);
-      const column = row.room_id !== null ? 'room_id' : 'dm_key';
-      const unread = await this.countAfter(column, row.room_id ?? row.dm_key!, lastReadId, userId);
-      if (row.room_id !== null) summary.rooms.push({ roomId: Number(row.room_id), unread, lastReadId });
-      else summary.dms.push({ userId: peerOf(row.dm_key!, userId), unread, lastReadId });
-    }
-    return summary;
+    const rooms = rows.filter((row) => row.room_id !== null);
+    const dms = rows.filter((row) => row.room_id === null);
+    const [roomCounts, dmCounts] = await Promise.all([
+      this.countAfter(
+        'room_id',
+        rooms.map((row) => [row.room_id!, Number(row.last_read_id)]),
+        userId,
+      ),
+      this.countAfter(
+        'dm_key',
+        dms.map((row) => [row.dm_key!, Number(row.last_read_id)]),
+        userId,
+      ),
+    ]);
+    return {
+      rooms: rooms.map((row, i) => ({
+        roomId: Number(row.room_id),
+        unread: roomCounts[i]!,
+        lastReadId: Number(row.last_read_id),
+      })),
+      dms: dms.map((row, i) => ({
+        userId: peerOf(row.dm_key!, userId),
+        unread: dmCounts[i]!,
+        lastReadId: Number(row.last_read_id),
+      })),
+    };
   }
 
+  /**
+   * Messages from others after each mark, counted up to UNREAD_CAP: one statement for up
+   * to COUNTS_PER_STATEMENT conversations, each counted by its own index range.
+   */
   private async countAfter(
     column: 'room_id' | 'dm_key',
-    value: number | string,
-    after: number,
+    marks: [value: number | string, after: number][],
     userId: number,
-  ) {
-    const rows: { n: number }[] = await this.db.query(
-      `SELECT COUNT(*) AS n FROM (SELECT id FROM messages WHERE ${column} = ? AND id > ? AND from_user_id <> ? ORDER BY id LIMIT ${UNREAD_CAP}) t`,
-      [value, after, userId],
-    );
-    return Number(rows[0]?.n ?? 0);
+  ): Promise<number[]> {
+    const counts = marks.map(() => 0);
+    for (let from = 0; from < marks.length; from += COUNTS_PER_STATEMENT) {
+      const chunk = marks.slice(from, from + COUNTS_PER_STATEMENT);
+      const sql = chunk
+        .map(
+          (_, i) =>
+            `SELECT ${i} AS i, COUNT(*) AS n FROM (SELECT id FROM messages WHERE ${column} = ? AND id > ? AND from_user_id <> ? ORDER BY id LIMIT ${UNREAD_CAP}) t${i}`,
+        )
+        .join(' UNION ALL ');
+      const found: { i: number; n: number }[] = await this.db.query(
+        sql,
+        chunk.flatMap(([value, after]) => [value, after, userId]),
+      );
+      for (const row of found) counts[from + Number(row.i)] = Number(row.n);
+    }
+    return counts;
   }
 
   /** Notes a message just stored, so read marks up to it need no query. */

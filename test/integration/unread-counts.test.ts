@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { DataSource } from 'typeorm';
+import { dmConversation, dmKey, roomConversation } from '../../src/chat/conversations.js';
+import type { Delivery } from '../../src/chat/delivery.js';
+import { type Mark, storeMarks } from '../../src/chat/read-marks.js';
+import { ReadStateService, UNREAD_CAP } from '../../src/chat/read-state.service.js';
+import { testDialect } from '../helpers/database.js';
+import { countingDatabase, type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
+
+// Every signed-in page shows what is unread in each of the user's conversations. The
+// counts take a fixed number of statements, however many conversations the user is in.
+
+const nowhere: Delivery = { toRoom() {}, toUser() {}, toUsersOutsideRoom() {} };
+
+describe(`unread counts (${testDialect()})`, () => {
+  let seeded: SeededDatabase;
+  let db: DataSource;
+  let mira: number;
+  let nils: number;
+  let oona: number;
+  let rooms: number[] = [];
+
+  before(async () => {
+    seeded = await seededDatabase(['mira', 'nils', 'oona']);
+    ({ db, roomIds: rooms } = seeded);
+    [mira, nils, oona] = seeded.userIds as [number, number, number];
+  });
+  after(() => seeded.close());
+
+  /** Stores `count` messages and answers with their ids. */
+  const post = async (where: { roomId: number } | { dm: string }, fromUserId: number, count: number) => {
+    const ids: number[] = [];
+    for (let n = 0; n < count; n++) {
+      const [roomId, dm] = 'roomId' in where ? [where.roomId, null] : [null, where.dm];
+      await db.query(
+        'INSERT INTO messages (room_id, to_user_id, dm_key, from_user_id, text, client_id, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?)',
+        [roomId, dm, fromUserId, `message ${n}`, `${fromUserId}-${Math.random()}`, Date.now()],
+      );
+      const [row]: { id: number }[] = await db.query('SELECT MAX(id) AS id FROM messages');
+      ids.push(Number(row!.id));
+    }
+    return ids;
+  };
+
+  const mark = (userId: number, conversation: Mark['conversation'], readId: number): Mark => ({
+    userId,
+    conversation,
+    readId,
+    deliveredId: readId,
+  });
+
+  test('counts messages from others after the read mark, up to the cap, in three statements', async () => {
+    const [r0, r1, r2, r3] = rooms as [number, number, number, number];
+    await post({ roomId: r0 }, nils, UNREAD_CAP + 5);
+    await post({ roomId: r0 }, mira, 3);
+    const inR1 = await post({ roomId: r1 }, nils, 5);
+    await post({ roomId: r3 }, oona, 2);
+    const withNils = dmKey(mira, nils);
+    await post({ dm: withNils }, nils, 4);
+    await post({ dm: withNils }, mira, 1);
+    const withOona = dmKey(mira, oona);
+    const fromOona = await post({ dm: withOona }, oona, 1);
+    await storeMarks(db)([
+      mark(mira, roomConversation(r0), 0),
+      mark(mira, roomConversation(r1), inR1[1]!),
+      mark(mira, roomConversation(r2), 0),
+      mark(mira, roomConversation(r3), 0),
+      mark(mira, dmConversation(mira, nils), 0),
+      mark(mira, dmConversation(mira, oona), fromOona[0]!),
+    ]);
+
+    const counting = countingDatabase(db);
+    const unread = await new ReadStateService(counting.db, nowhere).unread(mira);
+    const byRoom = Object.fromEntries(unread.rooms.map((r) => [r.roomId, r.unread]));
+    assert.deepEqual(byRoom, { [r0]: UNREAD_CAP, [r1]: 3, [r2]: 0, [r3]: 2 });
+    assert.equal(unread.rooms.find((r) => r.roomId === r1)?.lastReadId, inR1[1]);
+    const byPeer = Object.fromEntries(unread.dms.map((d) => [d.userId, d.unread]));
+    assert.deepEqual(byPeer, { [nils]: 4, [oona]: 0 });
+    assert.deepEqual(counting.statements, ['SELECT', 'SELECT', 'SELECT'], 'marks, rooms, private ones');
+  });
+
+  test('past a hundred conversations of a kind the counts still land on the right ones', async () => {
+    const marks: Mark[] = [];
+    // Private conversations with 130 made-up people (a mark needs no account behind it).
+    for (let n = 0; n < 130; n++) marks.push(mark(oona, dmConversation(oona, 100_000 + n), 0));
+    await storeMarks(db)(marks);
+    await post({ dm: dmKey(oona, 100_000 + 119) }, nils, 2);
+    await post({ dm: dmKey(oona, 100_000 + 3) }, nils, 1);
+
+    const counting = countingDatabase(db);
+    const unread = await new ReadStateService(counting.db, nowhere).unread(oona);
+    const nonZero = Object.fromEntries(
+      unread.dms.filter((d) => d.unread > 0).map((d) => [d.userId, d.unread]),
+    );
+    assert.equal(unread.dms.length, 130);
+    assert.deepEqual(nonZero, { 100003: 1, 100119: 2 });
+    assert.equal(counting.statements.length, 1 + 2, 'marks, then two statements of up to 100');
+  });
+});
