@@ -1,6 +1,6 @@
 import { CHEAP_ACCOUNTS, withCeiling, withNatter } from '../lib/harness.js';
 import { type HttpFigures, runHttpLoad } from '../lib/http-load.js';
-import { registerMany } from '../lib/natter-api.js';
+import { type BenchUser, registerMany, sendEach, userIds } from '../lib/natter-api.js';
 import { CpuMeter } from '../lib/proc.js';
 import { atLeast, atMost, type Scenario } from '../lib/scenario.js';
 import { seedMessages } from '../lib/seed.js';
@@ -8,13 +8,17 @@ import type { RunningServer } from '../lib/servers.js';
 import { ratio } from '../lib/stats.js';
 
 // Server-rendered pages with a session cookie, in a closed keep-alive loop: the lobby
-// (`/`: rooms with online counts, people) and a room (`/rooms/1`: the same plus its
-// newest 50 messages). 50 users exist and General holds 1,000 messages.
+// (`/`: rooms with online counts, people, what is unread) and a room (`/rooms/1`: the same
+// plus its newest 50 messages). 50 users exist and General holds 1,000 messages. The user
+// whose pages are asked for takes part in 30 conversations, each with unread messages:
+// the 4 rooms, and private ones with 26 of the others.
 // The ceiling answers the very page bodies Natter rendered for that user, from memory
 // with bare node:http: no session, routing, database, rendering or security headers —
 // what this machine and the load generator can do for pages of that size.
 
 const USERS = 50;
+const PRIVATE_CONVERSATIONS = 26;
+const ROOMS = [1, 2, 3, 4];
 const CONNECTIONS = 16;
 const PATHS = { lobby: '/', room: '/rooms/1' } as const;
 
@@ -36,6 +40,26 @@ async function load(
   return runHttpLoad(server, plan, () => cpu.cores()?.total ?? null);
 }
 
+/**
+ * `me` writes in every room and to PRIVATE_CONVERSATIONS of the others; each of those
+ * answers three times and writes once in a room, so every conversation has something unread.
+ */
+async function busyUser(baseUrl: string, me: BenchUser, others: BenchUser[]): Promise<void> {
+  const ids = await userIds(baseUrl, me.cookie);
+  const peers = others.slice(0, PRIVATE_CONVERSATIONS);
+  await sendEach(baseUrl, me.cookie, [
+    ...ROOMS.map((roomId) => ({ roomId, text: 'hello, room' })),
+    ...peers.map((peer) => ({ toUserId: ids.get(peer.username)!, text: 'hello' })),
+  ]);
+  const myId = ids.get(me.username)!;
+  for (const [n, peer] of peers.entries()) {
+    await sendEach(baseUrl, peer.cookie, [
+      ...[1, 2, 3].map((k) => ({ toUserId: myId, text: `answer ${k}` })),
+      { roomId: ROOMS[n % ROOMS.length]!, text: 'news for the room' },
+    ]);
+  }
+}
+
 export const pages: Scenario = {
   name: 'pages',
   async run(ctx) {
@@ -44,6 +68,7 @@ export const pages: Scenario = {
     let cookie = '';
     const natter = await withNatter(ctx, 'pages', CHEAP_ACCOUNTS, async (server) => {
       const users = await registerMany(server.baseUrl, 'page', USERS);
+      await busyUser(server.baseUrl, users[0]!, users.slice(1));
       await seedMessages(server.store, { count: 1_000, roomIds: [1], fromUserId: 1 }, ctx.log);
       cookie = users[0]!.cookie;
       for (const path of Object.values(PATHS)) {
@@ -72,6 +97,7 @@ export const pages: Scenario = {
       quick: ctx.quick,
       params: {
         users: USERS,
+        conversationsOfTheUser: ROOMS.length + PRIVATE_CONVERSATIONS,
         messagesInRoom: 1_000,
         connections: CONNECTIONS,
         durationMs,
