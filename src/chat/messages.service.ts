@@ -8,8 +8,8 @@ import { type AttachmentsService, toWireAttachment } from './attachments.service
 import type { Conversation, Conversations, Target } from './conversations.js';
 import type { Delivery, Presence } from './delivery.js';
 import { AppError, invalid } from './errors.js';
+import { KeptByKey } from './kept-by-key.js';
 import type { MessageWriter } from './message-writer.js';
-import { NewestPages } from './newest-pages.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ReadStateService } from './read-state.service.js';
 import type { UsersService } from './users.service.js';
@@ -29,11 +29,27 @@ export interface PageQuery {
 export const MAX_TEXT_LENGTH = 4000;
 /** Messages in a page unless the client asks for another number; the newest such page is kept. */
 export const PAGE_SIZE = 50;
+/**
+ * Conversations whose newest page is kept; past this the least recently read goes. Usually
+ * well under 2 MB in all; at most 100 × 50 messages of 4,000 characters.
+ */
+export const MAX_KEPT_PAGES = 100;
+
+interface KeptPage {
+  page: HistoryPage;
+  /** `UsersService.changes` when the page was read: its authors' names and pictures. */
+  authors: number;
+}
 
 /** Messages: the one path by which a message is stored, delivered and read back. */
 export class MessagesService {
   private readonly mysql: boolean;
-  private readonly newestPages: NewestPages;
+  /**
+   * The newest page of each recently read conversation (opening it reads that page): read
+   * once, shared by every reader, forgotten when a message is stored there, read again
+   * when someone's name or picture has changed.
+   */
+  private readonly newestPages: KeptByKey<string, KeptPage>;
 
   constructor(
     private readonly db: DataSource,
@@ -48,7 +64,7 @@ export class MessagesService {
     private readonly onError: (err: unknown) => void,
   ) {
     this.mysql = isMysql(db);
-    this.newestPages = new NewestPages(() => users.changes);
+    this.newestPages = new KeptByKey(MAX_KEPT_PAGES, (kept) => kept.authors === users.changes);
   }
 
   /**
@@ -115,10 +131,17 @@ export class MessagesService {
   }
 
   /** One page of an already-authorised conversation. */
-  page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
+  async page(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {
     const newest = page.before === undefined && page.after === undefined && page.limit === PAGE_SIZE;
     if (!newest) return this.readPage(conversation, page);
-    return this.newestPages.get(conversation.key, () => this.readPage(conversation, page));
+    const kept = await this.newestPages.get(conversation.key, async () => {
+      const authors = this.users.changes;
+      const read = await this.readPage(conversation, page);
+      // Shared by every reader: frozen, so that none can change what the next one gets.
+      Object.freeze(read.messages);
+      return { page: Object.freeze(read), authors };
+    });
+    return kept.page;
   }
 
   private async readPage(conversation: Conversation, page: PageQuery): Promise<HistoryPage> {

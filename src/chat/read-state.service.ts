@@ -3,6 +3,7 @@ import type { PublicUser } from '../shared/wire.js';
 import type { Conversation } from './conversations.js';
 import type { Delivery } from './delivery.js';
 import { notFound } from './errors.js';
+import { KeptByKey } from './kept-by-key.js';
 import { KeptLoad } from './kept-load.js';
 import { type Mark, storeMarks } from './read-marks.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -30,6 +31,16 @@ const MAX_REMEMBERED = 100_000;
 export const UNREAD_CAP = 100;
 /** Conversations counted by one statement (SQLite allows 500 parts in a compound SELECT). */
 const COUNTS_PER_STATEMENT = 100;
+/** Users whose unread counts are kept (a few KB each); past this the least recently asked go. */
+const MAX_KEPT_UNREAD = 10_000;
+
+interface KeptUnread {
+  summary: UnreadSummary;
+  /** Each of the user's conversations with its newest message id as known before counting. */
+  newest: [key: string, id: number | undefined][];
+  /** `newestEpoch` then. */
+  epoch: number;
+}
 
 /**
  * How far each user has read each conversation (and, for private ones, how far
@@ -44,6 +55,17 @@ export class ReadStateService {
   private readonly joined = new Set<string>();
   /** Newest message id seen per conversation key: a read mark past it is checked against the database. */
   private readonly newest = new Map<string, number>();
+  /** Moves on when `newest` starts afresh. */
+  private newestEpoch = 0;
+  /**
+   * Each user's unread counts, kept until one of their marks moves (`advance`) or a message
+   * is stored in one of their conversations (its newest id is no longer the one counted to).
+   */
+  private readonly unreadKept = new KeptByKey<number, KeptUnread>(
+    MAX_KEPT_UNREAD,
+    (kept) =>
+      kept.epoch === this.newestEpoch && kept.newest.every(([key, id]) => this.newest.get(key) === id),
+  );
 
   constructor(
     private readonly db: DataSource,
@@ -137,10 +159,30 @@ export class ReadStateService {
     return { deliveredUpTo: Number(row?.last_delivered_id ?? 0), readUpTo: Number(row?.last_read_id ?? 0) };
   }
 
-  /** Unread counts (capped) of every conversation the user is part of, in at most three statements. */
+  /**
+   * Unread counts (capped) of every conversation the user is part of: from memory while
+   * nothing has changed for the user, else in at most three statements.
+   */
   async unread(userId: number): Promise<UnreadSummary> {
-    const rows: { room_id: number | null; dm_key: string | null; last_read_id: number }[] =
-      await this.db.query('SELECT room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?', [userId]);
+    return (await this.unreadKept.get(userId, () => this.countUnread(userId))).summary;
+  }
+
+  private async countUnread(userId: number): Promise<KeptUnread> {
+    const rows: {
+      conversation: string;
+      room_id: number | null;
+      dm_key: string | null;
+      last_read_id: number;
+    }[] = await this.db.query(
+      'SELECT conversation, room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?',
+      [userId],
+    );
+    // Taken before counting: a message stored from here on makes these counts stale.
+    const epoch = this.newestEpoch;
+    const newest = rows.map((row): [string, number | undefined] => [
+      row.conversation,
+      this.newest.get(row.conversation),
+    ]);
     const rooms = rows.filter((row) => row.room_id !== null);
     const dms = rows.filter((row) => row.room_id === null);
     const [roomCounts, dmCounts] = await Promise.all([
@@ -155,18 +197,24 @@ export class ReadStateService {
         userId,
       ),
     ]);
-    return {
-      rooms: rooms.map((row, i) => ({
-        roomId: Number(row.room_id),
-        unread: roomCounts[i]!,
-        lastReadId: Number(row.last_read_id),
-      })),
-      dms: dms.map((row, i) => ({
-        userId: peerOf(row.dm_key!, userId),
-        unread: dmCounts[i]!,
-        lastReadId: Number(row.last_read_id),
-      })),
-    };
+    // Shared by every page that asks until something changes: frozen.
+    const summary: UnreadSummary = Object.freeze({
+      rooms: Object.freeze(
+        rooms.map((row, i) => ({
+          roomId: Number(row.room_id),
+          unread: roomCounts[i]!,
+          lastReadId: Number(row.last_read_id),
+        })),
+      ) as UnreadSummary['rooms'],
+      dms: Object.freeze(
+        dms.map((row, i) => ({
+          userId: peerOf(row.dm_key!, userId),
+          unread: dmCounts[i]!,
+          lastReadId: Number(row.last_read_id),
+        })),
+      ) as UnreadSummary['dms'],
+    });
+    return { summary, newest, epoch };
   }
 
   /**
@@ -199,7 +247,10 @@ export class ReadStateService {
   /** Notes a message just stored, so read marks up to it need no query. */
   noteStored(c: Conversation, messageId: number): void {
     if (messageId <= (this.newest.get(c.key) ?? 0)) return;
-    if (this.newest.size >= MAX_REMEMBERED) this.newest.clear();
+    if (this.newest.size >= MAX_REMEMBERED) {
+      this.newest.clear();
+      this.newestEpoch++;
+    }
     this.newest.set(c.key, messageId);
   }
 
@@ -214,8 +265,10 @@ export class ReadStateService {
     return id;
   }
 
-  private advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {
-    return this.marks.write({ userId, conversation: c, readId, deliveredId });
+  /** Moves the user's marks (and makes them part of the conversation) once stored. */
+  private async advance(userId: number, c: Conversation, readId: number, deliveredId: number): Promise<void> {
+    await this.marks.write({ userId, conversation: c, readId, deliveredId });
+    this.unreadKept.forget(userId);
   }
 
   /** Resolves once every mark moved so far is stored. */

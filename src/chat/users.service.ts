@@ -28,8 +28,7 @@ export function toPublicUser(row: UserRow): PublicUser {
 export class UsersService {
   private readonly repo: Repository<UserRow>;
   private readonly cache = new Map<number, PublicUser>();
-  /** Moves on whenever a known person's name or picture changes, so copies can tell they are stale. */
-  changes = 0;
+  private changeCount = 0;
   /** Ids of the listed users in list order, read again only after someone signs up. */
   private readonly roster = new KeptLoad(() => this.loadRoster());
   // Compared against when the username is unknown, so both failures take the same time.
@@ -122,6 +121,11 @@ export class UsersService {
     return this.remember(row);
   }
 
+  /** Moves on whenever a known person's name or picture changes, so copies can tell they are stale. */
+  get changes(): number {
+    return this.changeCount;
+  }
+
   /** The first 1,000 users by username, from memory once read (avatars as they are now). */
   async list(): Promise<PublicUser[]> {
     const ids = await this.roster.get();
@@ -136,7 +140,7 @@ export class UsersService {
   private remember(row: UserRow): PublicUser {
     const user = toPublicUser(row);
     const known = this.cache.get(user.id);
-    if (known && (known.username !== user.username || known.avatar !== user.avatar)) this.changes++;
+    if (known && (known.username !== user.username || known.avatar !== user.avatar)) this.changeCount++;
     this.cache.set(user.id, user);
     return user;
   }

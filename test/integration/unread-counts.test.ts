@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { dmConversation, dmKey, roomConversation } from '../../src/chat/conversations.js';
 import type { Delivery } from '../../src/chat/delivery.js';
 import { type Mark, storeMarks } from '../../src/chat/read-marks.js';
-import { ReadStateService, UNREAD_CAP } from '../../src/chat/read-state.service.js';
+import { ReadStateService, UNREAD_CAP, type UnreadSummary } from '../../src/chat/read-state.service.js';
 import { testDialect } from '../helpers/database.js';
 import { countingDatabase, type SeededDatabase, seededDatabase } from '../helpers/seeded-database.js';
 
@@ -96,5 +96,29 @@ describe(`unread counts (${testDialect()})`, () => {
     assert.equal(unread.dms.length, 130);
     assert.deepEqual(nonZero, { 100003: 1, 100119: 2 });
     assert.equal(counting.statements.length, 1 + 2, 'marks, then two statements of up to 100');
+  });
+
+  test('kept while nothing changes; a stored message, a read mark or a join counts again', async () => {
+    const counting = countingDatabase(db);
+    const readState = new ReadStateService(counting.db, nowhere);
+    const r1 = rooms[1]!;
+    const inR1 = (summary: UnreadSummary) => summary.rooms.find((r) => r.roomId === r1)!;
+    const first = await readState.unread(mira);
+    const statements = counting.statements.length;
+    assert.deepEqual(await readState.unread(mira), first);
+    assert.equal(counting.statements.length, statements, 'the second ask is answered from memory');
+
+    const [id] = await post({ roomId: r1 }, nils, 1);
+    readState.noteStored(roomConversation(r1), id!);
+    assert.equal(inR1(await readState.unread(mira)).unread, inR1(first).unread + 1, 'a new message counts');
+
+    await readState.read({ id: mira, username: 'mira', avatar: '/avatars/1.svg' }, roomConversation(r1), id!);
+    assert.deepEqual(inR1(await readState.unread(mira)), { roomId: r1, unread: 0, lastReadId: id });
+
+    await readState.join(mira, dmConversation(mira, 200_000));
+    assert.ok(
+      (await readState.unread(mira)).dms.some((d) => d.userId === 200_000),
+      'a joined conversation shows',
+    );
   });
 });
