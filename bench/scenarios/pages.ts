@@ -69,6 +69,8 @@ export const pages: Scenario = {
     const natter = await withNatter(ctx, 'pages', CHEAP_ACCOUNTS, async (server) => {
       const users = await registerMany(server.baseUrl, 'page', USERS);
       await busyUser(server.baseUrl, users[0]!, users.slice(1));
+      // Written behind Natter's back, which is sound only because no page has been read yet:
+      // nothing of General is kept in memory to go stale.
       await seedMessages(server.store, { count: 1_000, roomIds: [1], fromUserId: 1 }, ctx.log);
       cookie = users[0]!.cookie;
       for (const path of Object.values(PATHS)) {

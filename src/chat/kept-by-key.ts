@@ -19,6 +19,9 @@ export class KeptByKey<K, V> {
     this.keep(key, entry);
     const value = await entry;
     if (this.isCurrent(value)) return value;
+    // Another reader found it stale first and is reading it again: share that read.
+    const newer = this.kept.get(key);
+    if (newer && newer !== entry) return newer;
     const fresh = this.load(key, read);
     if (this.kept.get(key) === entry) this.keep(key, fresh);
     return fresh;

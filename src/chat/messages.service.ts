@@ -31,7 +31,8 @@ export const MAX_TEXT_LENGTH = 4000;
 export const PAGE_SIZE = 50;
 /**
  * Conversations whose newest page is kept; past this the least recently read goes. Usually
- * well under 2 MB in all; at most 100 × 50 messages of 4,000 characters.
+ * about 2 MB in all (100 pages of 50 chat-length messages); at worst, with every message
+ * 4,000 characters long, 20 million characters (20–40 MB).
  */
 export const MAX_KEPT_PAGES = 100;
 
@@ -93,7 +94,11 @@ export class MessagesService {
       attachmentId: attachment?.id ?? null,
       createdAt: Date.now(),
     });
-    if (created) this.newestPages.forget(conversation.key);
+    if (created) {
+      // What was read of the conversation before this commit is out of date.
+      this.newestPages.forget(conversation.key);
+      this.readState.noteStored(conversation, row.id);
+    }
     // Both people of a private conversation are part of it before the sender hears
     // "stored", so the message counts as unread for the other at once (free after the
     // first message). A room's sender joins during delivery, off the ack's path.
@@ -103,7 +108,6 @@ export class MessagesService {
         this.readState.join(conversation.peerId, conversation),
       ]);
     }
-    if (created) this.readState.noteStored(conversation, row.id);
     const stored = row.attachmentId === attachment?.id ? attachment : await this.attachmentOf(row);
     const message = toWire(row, user, stored ? toWireAttachment(stored) : null);
     if (created) {
@@ -137,7 +141,8 @@ export class MessagesService {
     const kept = await this.newestPages.get(conversation.key, async () => {
       const authors = this.users.changes;
       const read = await this.readPage(conversation, page);
-      // Shared by every reader: frozen, so that none can change what the next one gets.
+      // Shared by every reader: the page and its list are frozen (not each message), so
+      // that no reader can add, drop or reorder what the next one gets.
       Object.freeze(read.messages);
       return { page: Object.freeze(read), authors };
     });

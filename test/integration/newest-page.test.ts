@@ -5,7 +5,7 @@ import type { ChatSocket, HttpClient } from '../helpers/client.js';
 import { signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-// The newest page of a conversation is kept in memory (src/chat/newest-pages.ts). Whoever
+// The newest page of a conversation is kept in memory (MessagesService, KeptByKey). Whoever
 // reads it must still see every message stored before the read, and authors as they are now.
 describe('the newest page of a conversation', () => {
   let server: TestServer;

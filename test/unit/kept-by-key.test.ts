@@ -25,6 +25,17 @@ function heldRead() {
 
 const always = () => true;
 
+/** A value of r:1 kept at version 0, then the version moved on: the kept value is stale. */
+async function keptThenStale() {
+  let version = 0;
+  const kept = new KeptByKey<string, { n: number; version: number }>(10, (v) => v.version === version);
+  const db = source();
+  const read = async () => ({ n: await db.read(), version });
+  await kept.get('r:1', read);
+  version++;
+  return { kept, read, db };
+}
+
 describe('values kept by key', () => {
   test('a value is read once and then served from memory', async () => {
     const kept = new KeptByKey<string, number>(10, always);
@@ -69,14 +80,19 @@ describe('values kept by key', () => {
   });
 
   test('a value no longer current is read again, and the fresh one kept', async () => {
-    let version = 0;
-    const kept = new KeptByKey<string, { n: number; version: number }>(10, (v) => v.version === version);
-    const db = source();
-    const read = async () => ({ n: await db.read(), version });
-    await kept.get('r:1', read);
-    version++;
+    const { kept, read } = await keptThenStale();
     assert.equal((await kept.get('r:1', read)).n, 2);
     assert.equal((await kept.get('r:1', read)).n, 2);
+  });
+
+  test('readers that find the same value stale share one read again', async () => {
+    const { kept, read, db } = await keptThenStale();
+    const both = await Promise.all([kept.get('r:1', read), kept.get('r:1', read)]);
+    assert.deepEqual(
+      both.map((v) => v.n),
+      [2, 2],
+    );
+    assert.equal(db.reads(), 2);
   });
 
   test('at most max keys are kept, the least recently read going first', async () => {
