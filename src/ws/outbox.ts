@@ -2,10 +2,14 @@ import type { Connection } from './connection.js';
 import { frameJoiner, joinFrames } from './text-frame.js';
 
 /**
- * Frames written in one event-loop turn leave together, at the end of the turn: each
- * socket gets one write however many frames it was sent, in the order they were sent,
- * and sockets that were sent the same frames share one buffer. Under load a turn
- * carries more messages, so a write costs less per message just when it matters.
+ * Frames sent from one callback leave together once it is done: the callback (an event
+ * on a socket, or a batch's commit) and every promise job it set off, such as the
+ * deliveries of all the messages the batch stored, run first; then each socket gets one
+ * write however many frames it was sent, in the order they were sent, and sockets that
+ * were sent the same frames share one buffer. The write happens before the event loop
+ * moves on to other sockets or timers, so a message does not wait a turn of the loop.
+ * Under load a batch carries more messages, so a write costs less per message just when
+ * it matters.
  */
 export class Outbox {
   private waiting: Connection[] = [];
@@ -18,7 +22,8 @@ export class Outbox {
       return;
     }
     conn.pending = [frame];
-    if (this.waiting.length === 0) setImmediate(this.flush);
+    // A tick queued from a promise job runs once every pending promise job has run.
+    if (this.waiting.length === 0) process.nextTick(this.flush);
     this.waiting.push(conn);
   }
 

@@ -190,6 +190,28 @@ describe('outbox', () => {
     );
   });
 
+  test('frames leave once the sending callback and its promise jobs are done, before the next turn', async () => {
+    const hub = new Hub();
+    const a = connect(hub, alice);
+    const b = connect(hub, bob);
+    hub.subscribe(a.conn, 1);
+    hub.subscribe(b.conn, 1);
+    await endOfTurn();
+    a.writes.length = 0;
+    b.writes.length = 0;
+    let writtenByNextTurn = -1;
+    setImmediate(() => {
+      writtenByNextTurn = b.writes.length;
+    });
+    hub.toRoom(1, { type: 'pong' });
+    await Promise.resolve();
+    hub.toRoom(1, { type: 'pong' }, a.conn.id); // a later promise job of the same callback
+    assert.equal(b.writes.length, 0, 'nothing is written while promise jobs still run');
+    await endOfTurn();
+    assert.equal(writtenByNextTurn, 1, 'both frames left in one write, before the next turn');
+    assert.equal(frames(b.writes).length, 2);
+  });
+
   test('a room frame is serialised once, and recipients of the same frames in a turn share one buffer', async () => {
     const hub = new Hub();
     const members = [connect(hub, alice), connect(hub, bob), connect(hub, bob)];
