@@ -7,7 +7,7 @@ import { Connection } from '../../src/ws/connection.js';
 import { Hub } from '../../src/ws/hub.js';
 import { Outbox } from '../../src/ws/outbox.js';
 
-/** A socket stand-in that records each write made to it (one write per turn). */
+/** A socket stand-in that records each write made to it (one per socket and sending callback). */
 function fakeSocket(bufferedAmount = 0) {
   const writes: Buffer[] = [];
   const closes: number[] = [];
@@ -163,20 +163,26 @@ describe('hub', () => {
   });
 });
 
+/** Alice and Bob subscribed to room 1, with what that wrote already cleared. */
+async function bothInRoomOne() {
+  const hub = new Hub();
+  const a = connect(hub, alice);
+  const b = connect(hub, bob);
+  hub.subscribe(a.conn, 1);
+  hub.subscribe(b.conn, 1);
+  await endOfTurn();
+  a.writes.length = 0;
+  b.writes.length = 0;
+  return { hub, a, b };
+}
+
 describe('outbox', () => {
-  test('frames sent in one turn leave in one write per socket, in the order they were sent', async () => {
-    const hub = new Hub();
-    const a = connect(hub, alice);
-    const b = connect(hub, bob);
-    hub.subscribe(a.conn, 1);
-    hub.subscribe(b.conn, 1);
-    await endOfTurn();
-    a.writes.length = 0;
-    b.writes.length = 0;
+  test('frames sent in one callback leave in one write per socket, in the order they were sent', async () => {
+    const { hub, a, b } = await bothInRoomOne();
     hub.toRoom(1, { type: 'typing', roomId: 1, user: bob });
     a.conn.send({ type: 'pong' });
     hub.toRoom(1, { type: 'pong' });
-    assert.equal(a.writes.length, 0, 'nothing is written before the end of the turn');
+    assert.equal(a.writes.length, 0, 'nothing is written before the callback is done');
     await endOfTurn();
     assert.equal(a.writes.length, 1);
     assert.equal(b.writes.length, 1);
@@ -191,14 +197,7 @@ describe('outbox', () => {
   });
 
   test('frames leave once the sending callback and its promise jobs are done, before the next turn', async () => {
-    const hub = new Hub();
-    const a = connect(hub, alice);
-    const b = connect(hub, bob);
-    hub.subscribe(a.conn, 1);
-    hub.subscribe(b.conn, 1);
-    await endOfTurn();
-    a.writes.length = 0;
-    b.writes.length = 0;
+    const { hub, a, b } = await bothInRoomOne();
     let writtenByNextTurn = -1;
     setImmediate(() => {
       writtenByNextTurn = b.writes.length;
