@@ -208,11 +208,12 @@ async function warmUp({ server, plan, receivers, probes, name, log }: WarmUp): P
     await warm.call('settle', { timeoutMs: plan.drainMs }, plan.drainMs + 10_000);
     await waitForDeliveries(receivers, run.sent * plan.leanPerRoom, deadline);
     const probeDeliveries = (run.sent * plan.probeRooms.length) / plan.roomIds.length;
-    for (;;) {
-      const report = await probes.call<ProbeReport>('report');
-      if (report.messages >= probeDeliveries || Date.now() > deadline) return report;
-      await sleep(100);
-    }
+    return await pollUntil(
+      () => probes.call<ProbeReport>('report'),
+      (report) => report.messages,
+      probeDeliveries,
+      deadline,
+    );
   } finally {
     await warm.stop();
   }
@@ -224,19 +225,38 @@ function sendPlan(plan: MessageLoadPlan) {
 }
 
 /** Polls the receivers until every expected delivery is in, nothing has moved for 3 s, or the deadline. */
-async function waitForDeliveries(
+/** Receivers' counts once `expected` deliveries are in (or they stopped coming, or the deadline passed). */
+function waitForDeliveries(
   receivers: Generator[],
   expected: number,
   deadline: number,
 ): Promise<ReceiverCounts[]> {
+  return pollUntil(
+    () => callAll<ReceiverCounts>(receivers, 'counts'),
+    (counts) => counts.reduce((n, c) => n + c.messages, 0),
+    expected,
+    deadline,
+  );
+}
+
+/**
+ * Reads every 100 ms until what `got` makes of the reading reaches `expected`, nothing
+ * has moved for 3 s, or the deadline passes; answers the last reading.
+ */
+async function pollUntil<T>(
+  read: () => Promise<T>,
+  got: (reading: T) => number,
+  expected: number,
+  deadline: number,
+): Promise<T> {
   let last = -1;
   let stillSince = Date.now();
   for (;;) {
-    const counts = await callAll<ReceiverCounts>(receivers, 'counts');
-    const got = counts.reduce((n, c) => n + c.messages, 0);
-    if (got !== last) stillSince = Date.now();
-    last = got;
-    if (got >= expected || Date.now() - stillSince > 3_000 || Date.now() > deadline) return counts;
+    const reading = await read();
+    const now = got(reading);
+    if (now !== last) stillSince = Date.now();
+    last = now;
+    if (now >= expected || Date.now() - stillSince > 3_000 || Date.now() > deadline) return reading;
     await sleep(100);
   }
 }
