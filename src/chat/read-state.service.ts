@@ -34,6 +34,14 @@ const COUNTS_PER_STATEMENT = 100;
 /** Users whose unread counts are kept (a few KB each); past this the least recently asked go. */
 const MAX_KEPT_UNREAD = 10_000;
 
+/** A user's read mark as `read_state` holds it. */
+interface MarkRow {
+  conversation: string;
+  room_id: number | null;
+  dm_key: string | null;
+  last_read_id: number;
+}
+
 interface KeptUnread {
   summary: UnreadSummary;
   /** Each of the user's conversations with its newest message id as known before counting. */
@@ -169,12 +177,7 @@ export class ReadStateService {
   }
 
   private async countUnread(userId: number): Promise<KeptUnread> {
-    const rows: {
-      conversation: string;
-      room_id: number | null;
-      dm_key: string | null;
-      last_read_id: number;
-    }[] = await this.db.query(
+    const rows: MarkRow[] = await this.db.query(
       'SELECT conversation, room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?',
       [userId],
     );
@@ -187,16 +190,8 @@ export class ReadStateService {
     const rooms = rows.filter((row) => row.room_id !== null);
     const dms = rows.filter((row) => row.room_id === null);
     const [roomCounts, dmCounts] = await Promise.all([
-      this.countAfter(
-        'room_id',
-        rooms.map((row) => [row.room_id!, Number(row.last_read_id)]),
-        userId,
-      ),
-      this.countAfter(
-        'dm_key',
-        dms.map((row) => [row.dm_key!, Number(row.last_read_id)]),
-        userId,
-      ),
+      this.countAfter('room_id', rooms, userId),
+      this.countAfter('dm_key', dms, userId),
     ]);
     // Shared by every page that asks until something changes: the lists are frozen.
     const summary: UnreadSummary = Object.freeze({
@@ -224,7 +219,7 @@ export class ReadStateService {
    */
   private async countAfter(
     column: 'room_id' | 'dm_key',
-    marks: [value: number | string, after: number][],
+    marks: MarkRow[],
     userId: number,
   ): Promise<number[]> {
     const counts = marks.map(() => 0);
@@ -238,7 +233,7 @@ export class ReadStateService {
         .join(' UNION ALL ');
       const found: { i: number; n: number }[] = await this.db.query(
         sql,
-        chunk.flatMap(([value, after]) => [value, after, userId]),
+        chunk.flatMap((mark) => [mark.room_id ?? mark.dm_key, Number(mark.last_read_id), userId]),
       );
       for (const row of found) counts[from + Number(row.i)] = Number(row.n);
     }
