@@ -14,7 +14,7 @@ import { TypingService } from './chat/typing.service.js';
 import { UsersService } from './chat/users.service.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/data-source.js';
-import { supportsInsertReturning } from './db/dialect.js';
+import { isMysql, supportsInsertReturning } from './db/dialect.js';
 import { createApp } from './http/app.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
@@ -30,7 +30,7 @@ import { attachGateway } from './ws/gateway.js';
 import { createFrameHandler } from './ws/handlers.js';
 import { Hub } from './ws/hub.js';
 import { LobbyFeed } from './ws/lobby-feed.js';
-import { Outbox } from './ws/outbox.js';
+import { Outbox, SOCKETS_PER_SLICE } from './ws/outbox.js';
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..', '..');
 
@@ -133,7 +133,10 @@ export async function createNatter(config: Config, log: Logger): Promise<Natter>
     connectionCaps: { perUser: config.WS_MAX_CONNECTIONS_PER_USER, perIp: config.WS_MAX_CONNECTIONS_PER_IP },
     users,
     hub,
-    outbox: new Outbox(config.WS_MAX_BUFFERED_BYTES),
+    outbox: new Outbox(
+      config.WS_MAX_BUFFERED_BYTES,
+      isMysql(db) ? SOCKETS_PER_SLICE : Number.POSITIVE_INFINITY,
+    ),
     lobby,
     onFrame: createFrameHandler({
       hub,

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { PublicUser, ServerFrame } from '../../src/shared/wire.js';
 import { Connection } from '../../src/ws/connection.js';
 import { Hub } from '../../src/ws/hub.js';
-import { Outbox } from '../../src/ws/outbox.js';
+import { Outbox, SOCKETS_PER_SLICE } from '../../src/ws/outbox.js';
 
 /** A socket stand-in that records each write made to it (one per socket and sending callback). */
 function fakeSocket(bufferedAmount = 0) {
@@ -234,6 +234,51 @@ describe('outbox', () => {
     await endOfTurn();
     const sizes = frames(a.writes).map((f) => (f as { message: string }).message.length);
     assert.deepEqual(sizes, [200, 70_000]);
+  });
+
+  test('a broadcast to a large room is written in slices, taking in I/O between them', async () => {
+    const hub = new Hub();
+    const members = Array.from({ length: SOCKETS_PER_SLICE + 5 }, () => connect(hub, bob));
+    for (const m of members) hub.subscribe(m.conn, 9);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const m of members) m.writes.length = 0;
+    const first = members.slice(0, SOCKETS_PER_SLICE);
+    const rest = members.slice(SOCKETS_PER_SLICE);
+
+    hub.toRoom(9, { type: 'pong' });
+    await new Promise((resolve) => process.nextTick(resolve));
+    assert.ok(
+      first.every((m) => m.writes.length === 1),
+      'the first slice leaves before the loop moves on',
+    );
+    assert.ok(
+      rest.every((m) => m.writes.length === 0),
+      'the rest waits for the loop to take in I/O',
+    );
+
+    // What an I/O callback (a batch's commit) sends meanwhile joins the waiting sockets' writes.
+    hub.toRoom(9, { type: 'typing', roomId: 9, user: alice });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const m of rest)
+      assert.deepEqual(
+        frames(m.writes).map((f) => f.type),
+        ['pong', 'typing'],
+      );
+    assert.ok(rest.every((m) => m.writes.length === 1));
+    for (const m of first)
+      assert.deepEqual(
+        frames(m.writes).map((f) => f.type),
+        ['pong', 'typing'],
+      );
+  });
+
+  test('an outbox without slices writes every socket at once', async () => {
+    const hub = new Hub();
+    const outbox = new Outbox(1 << 20, Number.POSITIVE_INFINITY);
+    const members = Array.from({ length: SOCKETS_PER_SLICE + 5 }, () => connect(hub, bob, { outbox }));
+    for (const m of members) m.conn.send({ type: 'pong' });
+    await new Promise((resolve) => process.nextTick(resolve));
+    assert.ok(members.every((m) => m.writes.length === 1));
   });
 
   test('a connection closed during the turn still gets what was sent before the close, then nothing', async () => {
