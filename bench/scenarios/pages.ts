@@ -1,3 +1,5 @@
+import { sleep } from '../lib/clock.js';
+import { openClient } from '../lib/full-client.js';
 import { CHEAP_ACCOUNTS, withCeiling, withNatter } from '../lib/harness.js';
 import { type HttpFigures, runHttpLoad } from '../lib/http-load.js';
 import { type BenchUser, registerMany, sendEach, userIds } from '../lib/natter-api.js';
@@ -12,6 +14,8 @@ import { ratio } from '../lib/stats.js';
 // plus its newest 50 messages). 50 users exist and General holds 1,000 messages. The user
 // whose pages are asked for takes part in 30 conversations, each with unread messages:
 // the 4 rooms, and private ones with 26 of the others.
+// The lobby is then asked for once more while another user posts CHAT_PER_SECOND messages
+// into the user's rooms: every page follows a change to what is unread.
 // The ceiling answers the very page bodies Natter rendered for that user, from memory
 // with bare node:http: no session, routing, database, rendering or security headers —
 // what this machine and the load generator can do for pages of that size.
@@ -21,6 +25,7 @@ const PRIVATE_CONVERSATIONS = 26;
 const ROOMS = [1, 2, 3, 4];
 const CONNECTIONS = 16;
 const PATHS = { lobby: '/', room: '/rooms/1' } as const;
+const CHAT_PER_SECOND = 200;
 
 async function load(
   server: RunningServer,
@@ -60,6 +65,43 @@ async function busyUser(baseUrl: string, me: BenchUser, others: BenchUser[]): Pr
   }
 }
 
+/**
+ * Posts CHAT_PER_SECOND messages as `from` into the ROOMS in turn, without waiting for
+ * each answer, until the returned stop is called; that answers how many were stored.
+ */
+async function chatter(baseUrl: string, from: BenchUser): Promise<() => Promise<number>> {
+  const { hostname, port } = new URL(baseUrl);
+  const ws = await openClient(hostname, Number(port), from.cookie);
+  let sent = 0;
+  let acked = 0;
+  ws.on('message', (data: Buffer) => {
+    if ((JSON.parse(data.toString()) as { type: string }).type === 'ack') acked++;
+  });
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - started) / 1000) * CHAT_PER_SECOND);
+    for (; sent < due; sent++) {
+      const roomId = ROOMS[sent % ROOMS.length];
+      ws.send(JSON.stringify({ type: 'send', clientId: `chat-${sent}`, roomId, text: `meanwhile ${sent}` }));
+    }
+  }, 5);
+  return async () => {
+    clearInterval(timer);
+    for (let waited = 0; acked < sent && waited < 5_000; waited += 50) await sleep(50);
+    ws.close();
+    return acked;
+  };
+}
+
+/** The lobby under load while chatter goes on, with the chatter's stored rate. */
+async function lobbyDuringChat(server: RunningServer, cookie: string, from: BenchUser, durationMs: number) {
+  const stop = await chatter(server.baseUrl, from);
+  const started = performance.now();
+  const figures = await load(server, cookie, PATHS.lobby, durationMs);
+  const stored = await stop();
+  return { ...figures, chatMessagesPerSecond: Math.round(stored / ((performance.now() - started) / 1000)) };
+}
+
 export const pages: Scenario = {
   name: 'pages',
   async run(ctx) {
@@ -82,6 +124,7 @@ export const pages: Scenario = {
       return {
         lobby: await load(server, cookie, PATHS.lobby, durationMs),
         room: await load(server, cookie, PATHS.room, durationMs),
+        lobbyDuringChat: await lobbyDuringChat(server, cookie, users[1]!, durationMs),
       };
     });
     const ceiling = await withCeiling(
@@ -103,6 +146,7 @@ export const pages: Scenario = {
         messagesInRoom: 1_000,
         connections: CONNECTIONS,
         durationMs,
+        chatPerSecondDuringLobbyDuringChat: CHAT_PER_SECOND,
         pageBytes: {
           lobby: Buffer.byteLength(pagesAsRendered[PATHS.lobby]!),
           room: Buffer.byteLength(pagesAsRendered[PATHS.room]!),
@@ -120,6 +164,8 @@ export const pages: Scenario = {
         lobbyP99LatencyMs: atMost(natter.lobby.latencyMs.p99, 25),
         roomRequestsPerSecond: atLeast(natter.room.requestsPerSecond, 3000),
         roomP99LatencyMs: atMost(natter.room.latencyMs.p99, 25),
+        lobbyDuringChatRequestsPerSecond: atLeast(natter.lobbyDuringChat.requestsPerSecond, 3000),
+        lobbyDuringChatP99LatencyMs: atMost(natter.lobbyDuringChat.latencyMs.p99, 25),
       },
     };
   },

@@ -44,8 +44,12 @@ interface MarkRow {
 
 interface KeptUnread {
   summary: UnreadSummary;
-  /** Each of the user's conversations with its newest message id as known before counting. */
-  newest: [key: string, id: number | undefined][];
+  /** The user's marks counted from; a change to any of them forgets the whole entry. */
+  marks: MarkRow[];
+  /** Per mark, its conversation's unread count. */
+  counts: number[];
+  /** Per mark, its conversation's newest message id as known before counting. */
+  newest: (number | undefined)[];
   /** `newestEpoch` then. */
   epoch: number;
 }
@@ -72,7 +76,8 @@ export class ReadStateService {
   private readonly unreadKept = new KeptByKey<number, KeptUnread>(
     MAX_KEPT_UNREAD,
     (kept) =>
-      kept.epoch === this.newestEpoch && kept.newest.every(([key, id]) => this.newest.get(key) === id),
+      kept.epoch === this.newestEpoch &&
+      kept.marks.every((mark, i) => this.newest.get(mark.conversation) === kept.newest[i]),
   );
 
   constructor(
@@ -169,48 +174,46 @@ export class ReadStateService {
 
   /**
    * Unread counts (capped) of every conversation the user is part of: from memory while
-   * nothing has changed for the user, else with one statement for their marks and one per
-   * 100 rooms and per 100 private conversations.
+   * nothing has changed for the user; after new messages, only their conversations are
+   * counted again; after a mark moved, all of them, with one statement for the marks and
+   * one per 100 rooms and per 100 private conversations.
    */
   async unread(userId: number): Promise<UnreadSummary> {
-    return (await this.unreadKept.get(userId, () => this.countUnread(userId))).summary;
+    return (await this.unreadKept.get(userId, (stale) => this.countUnread(userId, stale))).summary;
   }
 
-  private async countUnread(userId: number): Promise<KeptUnread> {
-    const rows: MarkRow[] = await this.db.query(
-      'SELECT conversation, room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?',
-      [userId],
-    );
+  private async countUnread(userId: number, stale?: KeptUnread): Promise<KeptUnread> {
+    // Stale counts whose marks still hold (any mark moving forgets them) need only the
+    // conversations with new messages counted again.
+    const reuse = stale?.epoch === this.newestEpoch ? stale : undefined;
+    const marks: MarkRow[] =
+      reuse?.marks ??
+      (await this.db.query(
+        'SELECT conversation, room_id, dm_key, last_read_id FROM read_state WHERE user_id = ?',
+        [userId],
+      ));
     // Taken before counting: a message stored from here on makes these counts stale.
     const epoch = this.newestEpoch;
-    const newest = rows.map((row): [string, number | undefined] => [
-      row.conversation,
-      this.newest.get(row.conversation),
-    ]);
-    const rooms = rows.filter((row) => row.room_id !== null);
-    const dms = rows.filter((row) => row.room_id === null);
+    const newest = marks.map((mark) => this.newest.get(mark.conversation));
+    const counts = reuse ? [...reuse.counts] : marks.map(() => 0);
+    const changed = marks.flatMap((_, i) => (reuse && reuse.newest[i] === newest[i] ? [] : [i]));
+    const rooms = changed.filter((i) => marks[i]!.room_id !== null);
+    const dms = changed.filter((i) => marks[i]!.room_id === null);
     const [roomCounts, dmCounts] = await Promise.all([
-      this.countAfter('room_id', rooms, userId),
-      this.countAfter('dm_key', dms, userId),
+      this.countAfter(
+        'room_id',
+        rooms.map((i) => marks[i]!),
+        userId,
+      ),
+      this.countAfter(
+        'dm_key',
+        dms.map((i) => marks[i]!),
+        userId,
+      ),
     ]);
-    // Shared by every page that asks until something changes: the lists are frozen.
-    const summary: UnreadSummary = Object.freeze({
-      rooms: Object.freeze(
-        rooms.map((row, i) => ({
-          roomId: Number(row.room_id),
-          unread: roomCounts[i]!,
-          lastReadId: Number(row.last_read_id),
-        })),
-      ) as UnreadSummary['rooms'],
-      dms: Object.freeze(
-        dms.map((row, i) => ({
-          userId: peerOf(row.dm_key!, userId),
-          unread: dmCounts[i]!,
-          lastReadId: Number(row.last_read_id),
-        })),
-      ) as UnreadSummary['dms'],
-    });
-    return { summary, newest, epoch };
+    for (const [n, i] of rooms.entries()) counts[i] = roomCounts[n]!;
+    for (const [n, i] of dms.entries()) counts[i] = dmCounts[n]!;
+    return { summary: summaryOf(marks, counts, userId), marks, counts, newest, epoch };
   }
 
   /**
@@ -273,6 +276,18 @@ export class ReadStateService {
   idle(): Promise<void> {
     return this.marks.idle();
   }
+}
+
+/** The counts as pages show them; shared by every page that asks until something changes, so frozen. */
+function summaryOf(marks: MarkRow[], counts: number[], userId: number): UnreadSummary {
+  const rooms: UnreadSummary['rooms'] = [];
+  const dms: UnreadSummary['dms'] = [];
+  for (const [i, mark] of marks.entries()) {
+    const entry = { unread: counts[i]!, lastReadId: Number(mark.last_read_id) };
+    if (mark.room_id !== null) rooms.push({ roomId: Number(mark.room_id), ...entry });
+    else dms.push({ userId: peerOf(mark.dm_key!, userId), ...entry });
+  }
+  return Object.freeze({ rooms: Object.freeze(rooms), dms: Object.freeze(dms) }) as UnreadSummary;
 }
 
 function peerOf(key: string, userId: number): number {

@@ -129,4 +129,40 @@ describe(`unread counts (${testDialect()})`, () => {
       'a joined conversation shows',
     );
   });
+
+  test('after new messages only their conversations are counted again, from the marks kept', async () => {
+    const sql: string[] = [];
+    const counting = countingDatabase(db, (statement, parameters) => {
+      sql.push(statement);
+      return db.query(statement, parameters);
+    });
+    const readState = new ReadStateService(counting.db, nowhere);
+    const first = await readState.unread(mira);
+    const [r0, , r2] = rooms as [number, number, number];
+    const ids = await post({ roomId: r2 }, oona, 2);
+    readState.noteStored(roomConversation(r2), ids[1]!);
+    sql.length = 0;
+
+    const second = await readState.unread(mira);
+    assert.equal(sql.length, 1, 'no marks are read: one statement counts');
+    assert.equal(sql[0]!.split('COUNT(*)').length - 1, 1, 'and it counts one conversation');
+    const byRoom = (summary: UnreadSummary) =>
+      Object.fromEntries(summary.rooms.map((r) => [r.roomId, r.unread]));
+    assert.deepEqual(byRoom(second), { ...byRoom(first), [r2]: byRoom(first)[r2]! + 2 });
+    assert.deepEqual(second.dms, first.dms);
+
+    // A room past the cap stays at the cap; a moved mark still reads the marks again.
+    const [more] = await post({ roomId: r0 }, nils, 1);
+    readState.noteStored(roomConversation(r0), more!);
+    assert.equal(byRoom(await readState.unread(mira))[r0], UNREAD_CAP);
+    await readState.read(
+      { id: mira, username: 'mira', avatar: '/avatars/1.svg' },
+      roomConversation(r2),
+      ids[0]!,
+    );
+    sql.length = 0;
+    const third = await readState.unread(mira);
+    assert.equal(byRoom(third)[r2], 1);
+    assert.match(sql[0]!, /FROM read_state/, 'the marks are read again');
+  });
 });

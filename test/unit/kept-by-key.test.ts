@@ -119,4 +119,25 @@ describe('values kept by key', () => {
     const db = source();
     assert.equal(await kept.get('r:1', db.read), 1);
   });
+
+  test('a read that replaces a stale value is given it, unless the key was forgotten meanwhile', async () => {
+    const given: (number | undefined)[] = [];
+    let version = 0;
+    const kept = new KeptByKey<string, { n: number; version: number }>(10, (v) => v.version === version);
+    const read = async (stale?: { n: number }) => {
+      given.push(stale?.n);
+      return { n: given.length, version };
+    };
+    await kept.get('r:1', read);
+    version++;
+    await kept.get('r:1', read);
+    assert.deepEqual(given, [undefined, 1], 'the second read was given the stale value');
+
+    // Stale, and forgotten (a change stored) while a reader waits for it: nothing of it is passed on.
+    version++;
+    const asking = kept.get('r:1', read);
+    kept.forget('r:1');
+    await asking;
+    assert.deepEqual(given.slice(2), [undefined]);
+  });
 });
