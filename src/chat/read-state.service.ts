@@ -4,7 +4,6 @@ import type { Conversation } from './conversations.js';
 import type { Delivery } from './delivery.js';
 import { notFound } from './errors.js';
 import { KeptByKey } from './kept-by-key.js';
-import { KeptLoad } from './kept-load.js';
 import { type Mark, storeMarks } from './read-marks.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -31,6 +30,8 @@ const MAX_REMEMBERED = 100_000;
 export const UNREAD_CAP = 100;
 /** Conversations counted by one statement (SQLite allows 500 parts in a compound SELECT). */
 const COUNTS_PER_STATEMENT = 100;
+/** Rooms whose member sets are kept (some 20 bytes per member). */
+const MAX_KEPT_ROOMS = 10_000;
 /** Users whose unread counts are kept (a few KB each); past this the least recently asked go. */
 const MAX_KEPT_UNREAD = 10_000;
 
@@ -62,7 +63,8 @@ interface KeptUnread {
 export class ReadStateService {
   /** Read and delivery marks moved in one turn are written with one multi-row upsert. */
   private readonly marks: WriteBatcher<Mark, void>;
-  private readonly members = new Map<number, KeptLoad<Set<number>>>();
+  /** Each room's members, kept (joins add to the kept set); past MAX_KEPT_ROOMS the least recently used go. */
+  private readonly members = new KeptByKey<number, Set<number>>(MAX_KEPT_ROOMS, () => true);
   /** `userId|conversation` pairs known to have a row, so joining is free after the first time. */
   private readonly joined = new Set<string>();
   /** Newest message id seen per conversation key: a read mark past it is checked against the database. */
@@ -89,16 +91,11 @@ export class ReadStateService {
 
   /** Users who joined the room (cached; joins keep the cache current). */
   roomMembers(roomId: number): Promise<Set<number>> {
-    let members = this.members.get(roomId);
-    if (!members) {
-      members = new KeptLoad(() =>
-        this.db
-          .query('SELECT user_id FROM read_state WHERE room_id = ?', [roomId])
-          .then((rows: { user_id: number }[]) => new Set(rows.map((r) => Number(r.user_id)))),
-      );
-      this.members.set(roomId, members);
-    }
-    return members.get();
+    return this.members.get(roomId, () =>
+      this.db
+        .query('SELECT user_id FROM read_state WHERE room_id = ?', [roomId])
+        .then((rows: { user_id: number }[]) => new Set(rows.map((r) => Number(r.user_id)))),
+    );
   }
 
   /** Makes the user part of the conversation (a room member); free when they already are. */
