@@ -23,7 +23,7 @@ export interface Receipts {
 }
 
 const MAX_MARKS_PER_BATCH = 500;
-/** Conversations whose newest message id is kept; past this the memory starts afresh. */
+/** Newest ids and joins remembered (some 100 bytes each); past this that memory starts afresh. */
 const MAX_REMEMBERED = 100_000;
 
 /** Counts stop here; clients show "99+". */
@@ -85,6 +85,7 @@ export class ReadStateService {
   constructor(
     private readonly db: DataSource,
     private readonly delivery: Delivery,
+    private readonly remembered = MAX_REMEMBERED,
   ) {
     this.marks = new WriteBatcher(storeMarks(db), MAX_MARKS_PER_BATCH);
   }
@@ -109,6 +110,8 @@ export class ReadStateService {
   private async joinedNow(userId: number, conversation: Conversation): Promise<void> {
     const key = joinKey(userId, conversation);
     if (this.joined.has(key)) return;
+    // Forgetting costs only a second write of a join that changes nothing.
+    if (this.joined.size >= this.remembered) this.joined.clear();
     this.joined.add(key);
     if (conversation.roomId !== null) (await this.roomMembers(conversation.roomId)).add(userId);
   }
@@ -243,7 +246,7 @@ export class ReadStateService {
   /** Notes a message just stored, so read marks up to it need no query. */
   noteStored(c: Conversation, messageId: number): void {
     if (messageId <= (this.newest.get(c.key) ?? 0)) return;
-    if (this.newest.size >= MAX_REMEMBERED) {
+    if (this.newest.size >= this.remembered) {
       this.newest.clear();
       this.newestEpoch++;
     }

@@ -165,4 +165,17 @@ describe(`unread counts (${testDialect()})`, () => {
     assert.equal(byRoom(third)[r2], 1);
     assert.match(sql[0]!, /FROM read_state/, 'the marks are read again');
   });
+
+  test('joins remembered are bounded: past the limit that memory starts afresh, and joins still hold', async () => {
+    const counting = countingDatabase(db);
+    const readState = new ReadStateService(counting.db, nowhere, 2);
+    const [r0, r1, r2] = rooms as [number, number, number];
+    for (const roomId of [r0, r1, r2]) await readState.join(oona, roomConversation(roomId));
+    const statements = counting.statements.length;
+    await readState.join(oona, roomConversation(r2));
+    assert.equal(counting.statements.length, statements, 'the latest join is remembered: no write');
+    await readState.join(oona, roomConversation(r0));
+    assert.equal(counting.statements.length, statements + 1, 'an early one was forgotten: written again');
+    assert.ok((await readState.roomMembers(r0)).has(oona));
+  });
 });
