@@ -127,11 +127,11 @@ export class MessagesService {
       0,
       ...result.messages.filter((m) => m.from.id === peerId).map((m) => m.id),
     );
-    const own = await this.readState.receipts(user.id, conversation);
-    if (newestFromPeer > own.deliveredUpTo) {
+    const [own, peers] = await this.readState.receiptsOf([user.id, peerId], conversation);
+    if (newestFromPeer > own!.deliveredUpTo) {
       await this.readState.delivered(user.id, conversation, newestFromPeer, peerId);
     }
-    return { ...result, receipts: await this.readState.receipts(peerId, conversation) };
+    return { ...result, receipts: peers! };
   }
 
   /** One page of an already-authorised conversation. */

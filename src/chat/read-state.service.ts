@@ -164,12 +164,20 @@ export class ReadStateService {
 
   /** How far the given user has received and read the conversation. */
   async receipts(userId: number, conversation: Conversation): Promise<Receipts> {
-    const rows: { last_read_id: number; last_delivered_id: number }[] = await this.db.query(
-      'SELECT last_read_id, last_delivered_id FROM read_state WHERE user_id = ? AND conversation = ?',
-      [userId, conversation.key],
+    return (await this.receiptsOf([userId], conversation))[0]!;
+  }
+
+  /** How far each of the given users has received and read the conversation, in one statement. */
+  async receiptsOf(userIds: number[], conversation: Conversation): Promise<Receipts[]> {
+    const rows: { user_id: number; last_read_id: number; last_delivered_id: number }[] = await this.db.query(
+      `SELECT user_id, last_read_id, last_delivered_id FROM read_state
+       WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND conversation = ?`,
+      [...userIds, conversation.key],
     );
-    const row = rows[0];
-    return { deliveredUpTo: Number(row?.last_delivered_id ?? 0), readUpTo: Number(row?.last_read_id ?? 0) };
+    return userIds.map((userId) => {
+      const row = rows.find((r) => Number(r.user_id) === userId);
+      return { deliveredUpTo: Number(row?.last_delivered_id ?? 0), readUpTo: Number(row?.last_read_id ?? 0) };
+    });
   }
 
   /**

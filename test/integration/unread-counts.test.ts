@@ -178,4 +178,22 @@ describe(`unread counts (${testDialect()})`, () => {
     assert.equal(counting.statements.length, statements + 1, 'an early one was forgotten: written again');
     assert.ok((await readState.roomMembers(r0)).has(oona));
   });
+
+  test("both people's receipts of a private conversation come from one statement", async () => {
+    const counting = countingDatabase(db);
+    const readState = new ReadStateService(counting.db, nowhere);
+    const conversation = dmConversation(nils, oona);
+    const ids = await post({ dm: conversation.dmKey! }, nils, 3);
+    await storeMarks(db)([
+      { userId: oona, conversation, readId: ids[0]!, deliveredId: ids[2]! },
+      { userId: nils, conversation, readId: ids[2]!, deliveredId: ids[2]! },
+    ]);
+    const receipts = await readState.receiptsOf([oona, nils, 300_000], conversation);
+    assert.deepEqual(receipts, [
+      { deliveredUpTo: ids[2], readUpTo: ids[0] },
+      { deliveredUpTo: ids[2], readUpTo: ids[2] },
+      { deliveredUpTo: 0, readUpTo: 0 },
+    ]);
+    assert.equal(counting.statements.length, 1);
+  });
 });
