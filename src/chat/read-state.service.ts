@@ -23,7 +23,7 @@ export interface Receipts {
 }
 
 const MAX_MARKS_PER_BATCH = 500;
-/** Newest ids and joins remembered (some 100 bytes each); past this that memory starts afresh. */
+/** Newest ids and joins remembered (some 100 bytes each). */
 const MAX_REMEMBERED = 100_000;
 
 /** Counts stop here; clients show "99+". */
@@ -55,6 +55,14 @@ interface KeptUnread {
   epoch: number;
 }
 
+/** How much `ReadStateService` keeps in memory (smaller in tests). */
+export interface ReadStateLimits {
+  /** Newest ids, and joins, remembered. */
+  remembered: number;
+  /** Rooms whose member sets are kept. */
+  rooms: number;
+}
+
 /**
  * How far each user has read each conversation (and, for private ones, how far
  * messages have reached them). Room membership is a read-state row: a user joins a
@@ -63,14 +71,21 @@ interface KeptUnread {
 export class ReadStateService {
   /** Read and delivery marks moved in one turn are written with one multi-row upsert. */
   private readonly marks: WriteBatcher<Mark, void>;
-  /** Each room's members, kept (joins add to the kept set); past MAX_KEPT_ROOMS the least recently used go. */
-  private readonly members = new KeptByKey<number, Set<number>>(MAX_KEPT_ROOMS, () => true);
-  /** `userId|conversation` pairs known to have a row, so joining is free after the first time. */
+  /** Each room's members, kept (joins add to the kept set); past the limit the least recently used go. */
+  private readonly members: KeptByKey<number, Set<number>>;
+  /**
+   * `userId|conversation` pairs known to have a row, so joining is free after the first
+   * time; past the limit the oldest is forgotten (its next join writes again).
+   */
   private readonly joined = new Set<string>();
-  /** Newest message id seen per conversation key: a read mark past it is checked against the database. */
+  /**
+   * Newest message id seen per conversation key: a read mark past it is checked against
+   * the database. Past the limit this memory starts afresh (see `newestEpoch`).
+   */
   private readonly newest = new Map<string, number>();
   /** Moves on when `newest` starts afresh. */
   private newestEpoch = 0;
+  private readonly remembered: number;
   /**
    * Each user's unread counts, kept until one of their marks moves (`advance`) or a message
    * is stored in one of their conversations (its newest id is no longer the one counted to).
@@ -85,9 +100,11 @@ export class ReadStateService {
   constructor(
     private readonly db: DataSource,
     private readonly delivery: Delivery,
-    private readonly remembered = MAX_REMEMBERED,
+    limits: Partial<ReadStateLimits> = {},
   ) {
     this.marks = new WriteBatcher(storeMarks(db), MAX_MARKS_PER_BATCH);
+    this.remembered = limits.remembered ?? MAX_REMEMBERED;
+    this.members = new KeptByKey(limits.rooms ?? MAX_KEPT_ROOMS, () => true);
   }
 
   /** Users who joined the room (cached; joins keep the cache current). */
@@ -110,8 +127,7 @@ export class ReadStateService {
   private async joinedNow(userId: number, conversation: Conversation): Promise<void> {
     const key = joinKey(userId, conversation);
     if (this.joined.has(key)) return;
-    // Forgetting costs only a second write of a join that changes nothing.
-    if (this.joined.size >= this.remembered) this.joined.clear();
+    if (this.joined.size >= this.remembered) this.joined.delete(this.joined.values().next().value!);
     this.joined.add(key);
     if (conversation.roomId !== null) (await this.roomMembers(conversation.roomId)).add(userId);
   }

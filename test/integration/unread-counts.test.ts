@@ -19,12 +19,13 @@ describe(`unread counts (${testDialect()})`, () => {
   let mira: number;
   let nils: number;
   let oona: number;
+  let pia: number;
   let rooms: number[] = [];
 
   before(async () => {
-    seeded = await seededDatabase(['mira', 'nils', 'oona']);
+    seeded = await seededDatabase(['mira', 'nils', 'oona', 'pia']);
     ({ db, roomIds: rooms } = seeded);
-    [mira, nils, oona] = seeded.userIds as [number, number, number];
+    [mira, nils, oona, pia] = seeded.userIds as [number, number, number, number];
   });
   after(() => seeded.close());
 
@@ -154,7 +155,9 @@ describe(`unread counts (${testDialect()})`, () => {
     // A room past the cap stays at the cap; a moved mark still reads the marks again.
     const [more] = await post({ roomId: r0 }, nils, 1);
     readState.noteStored(roomConversation(r0), more!);
+    sql.length = 0;
     assert.equal(byRoom(await readState.unread(mira))[r0], UNREAD_CAP);
+    assert.equal(sql.length, 1, 'counted again');
     await readState.read(
       { id: mira, username: 'mira', avatar: '/avatars/1.svg' },
       roomConversation(r2),
@@ -166,17 +169,31 @@ describe(`unread counts (${testDialect()})`, () => {
     assert.match(sql[0]!, /FROM read_state/, 'the marks are read again');
   });
 
-  test('joins remembered are bounded: past the limit that memory starts afresh, and joins still hold', async () => {
+  test('joins remembered are bounded: past the limit the oldest is forgotten, and joins still hold', async () => {
     const counting = countingDatabase(db);
-    const readState = new ReadStateService(counting.db, nowhere, 2);
+    const readState = new ReadStateService(counting.db, nowhere, { remembered: 2 });
     const [r0, r1, r2] = rooms as [number, number, number];
     for (const roomId of [r0, r1, r2]) await readState.join(oona, roomConversation(roomId));
     const statements = counting.statements.length;
     await readState.join(oona, roomConversation(r2));
     assert.equal(counting.statements.length, statements, 'the latest join is remembered: no write');
     await readState.join(oona, roomConversation(r0));
-    assert.equal(counting.statements.length, statements + 1, 'an early one was forgotten: written again');
-    assert.ok((await readState.roomMembers(r0)).has(oona));
+    assert.equal(counting.statements.length, statements + 1, 'the oldest was forgotten: written again');
+  });
+
+  test("a room's members let go past the limit are read again, with whoever joined", async () => {
+    const counting = countingDatabase(db);
+    const readState = new ReadStateService(counting.db, nowhere, { rooms: 1 });
+    const [r0, r1] = rooms as [number, number];
+    const before = await readState.roomMembers(r0);
+    assert.ok(!before.has(pia));
+    await readState.roomMembers(r1);
+    await readState.join(pia, roomConversation(r0));
+    const statements = counting.statements.length;
+    const after = await readState.roomMembers(r0);
+    assert.equal(counting.statements.length, statements, 'kept again since the join');
+    assert.notEqual(after, before, 'the set let go was read again');
+    assert.ok(after.has(pia));
   });
 
   test("both people's receipts of a private conversation come from one statement", async () => {
