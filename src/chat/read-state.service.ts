@@ -223,17 +223,10 @@ export class ReadStateService {
     const changed = marks.flatMap((_, i) => (reuse && reuse.newest[i] === newest[i] ? [] : [i]));
     const rooms = changed.filter((i) => marks[i]!.room_id !== null);
     const dms = changed.filter((i) => marks[i]!.room_id === null);
+    const marksAt = (indices: number[]) => indices.map((i) => marks[i]!);
     const [roomCounts, dmCounts] = await Promise.all([
-      this.countAfter(
-        'room_id',
-        rooms.map((i) => marks[i]!),
-        userId,
-      ),
-      this.countAfter(
-        'dm_key',
-        dms.map((i) => marks[i]!),
-        userId,
-      ),
+      this.countAfter('room_id', marksAt(rooms), userId),
+      this.countAfter('dm_key', marksAt(dms), userId),
     ]);
     for (const [n, i] of rooms.entries()) counts[i] = roomCounts[n]!;
     for (const [n, i] of dms.entries()) counts[i] = dmCounts[n]!;
