@@ -17,8 +17,8 @@ export const SOCKETS_PER_SLICE = 250;
  * first sent something: the first slice at once, before the event loop moves on, and
  * any more after the loop has looked at I/O once per slice. Frames sent meanwhile to a
  * socket still waiting join its write; other sockets join the queue, behind the slices
- * left (so in a room of thousands, an ack may wait a few turns). Under load a write carries more frames, so it
- * costs less per message just when it matters.
+ * left (so in a room of thousands, an ack may wait a few turns). Under load a write
+ * carries more frames, so it costs less per message just when it matters.
  */
 export class Outbox {
   private waiting: Connection[] = [];
