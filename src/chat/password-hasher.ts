@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -8,6 +9,9 @@ export const HASHING_NICENESS = 10;
 export type HashJob =
   | { op: 'hash'; password: string; rounds: number }
   | { op: 'compare'; password: string; hash: string };
+
+/** Asks a thread to end once the job it is on (if any) is answered. */
+export type HashThreadMessage = HashJob | { op: 'stop' };
 
 type HashReply = { result: string | boolean } | { error: string };
 
@@ -47,11 +51,22 @@ export class PasswordHasher {
     return this.run({ op: 'compare', password, hash }) as Promise<boolean>;
   }
 
-  /** Ends the threads; jobs not yet answered fail. */
+  /**
+   * Ends the threads: jobs still waiting fail, jobs under way are answered first. A thread
+   * is asked to stop rather than terminated, as terminating one while bcrypt is loading or
+   * working can abort the whole process ("terminate called after throwing Napi::Error").
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const waiting of this.queue.splice(0)) waiting.reject(new Error('password hashing has stopped'));
-    await Promise.all([...this.threads].map((thread) => thread.worker.terminate()));
+    await Promise.all(
+      [...this.threads].map(({ worker }) => {
+        const exited = once(worker, 'exit');
+        worker.ref(); // keeps this process up until the thread has ended
+        worker.postMessage({ op: 'stop' } satisfies HashThreadMessage);
+        return exited;
+      }),
+    );
   }
 
   private run(job: HashJob): Promise<string | boolean> {

@@ -2,13 +2,14 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import bcrypt from 'bcrypt';
-import { HASHING_NICENESS, type HashJob } from './password-hasher.js';
+import { HASHING_NICENESS, type HashThreadMessage } from './password-hasher.js';
 
 // One hashing thread. It lowers its own scheduling priority, so that on a busy machine
 // the kernel runs the event loop first and hashing takes the CPU that is left.
 lowerThisThreadsPriority();
 
-parentPort!.on('message', (job: HashJob) => {
+parentPort!.on('message', (job: HashThreadMessage) => {
+  if (job.op === 'stop') return parentPort!.close();
   try {
     const result =
       job.op === 'hash'

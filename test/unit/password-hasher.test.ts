@@ -52,6 +52,17 @@ describe('password hasher', () => {
     await assert.rejects(closing.hash('after close'), /stopped/);
   });
 
+  test('closing answers the job under way before the thread ends', async () => {
+    const lowered = () => threadNiceness().filter((nice) => nice === HASHING_NICENESS).length;
+    const before = lowered();
+    const closing = new PasswordHasher(10, 1);
+    const underWay = closing.hash('half-way');
+    // The new thread is at work once it shows in /proc at its lower priority.
+    while (lowered() === before) await new Promise((r) => setTimeout(r, 2));
+    await closing.close();
+    assert.match(await underWay, /^\$2[aby]\$10\$/);
+  });
+
   test('hashing runs off the event loop, on threads of lower priority', async (t) => {
     if (process.platform !== 'linux') return t.skip('thread priorities are read from /proc');
     const slow = new PasswordHasher(12, 1);
