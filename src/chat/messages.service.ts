@@ -32,7 +32,9 @@ export const PAGE_SIZE = 50;
 /**
  * Conversations whose newest page is kept; past this the least recently read goes. Usually
  * about 2 MB in all (100 pages of 50 chat-length messages); at worst, with every message
- * 4,000 characters long, 20 million characters (20–40 MB).
+ * 4,000 characters long, 20 million characters (20–40 MB). The messages' HTML, rendered
+ * once per kept page (views.ts `partialOnce`), adds about 5 MB for 100 chat-length pages
+ * and never more than `MAX_KEPT_HTML` (256 K characters) a page.
  */
 export const MAX_KEPT_PAGES = 100;
 

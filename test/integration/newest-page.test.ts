@@ -77,4 +77,33 @@ describe('the newest page of a conversation', () => {
     assert.equal(after.id, before.id);
     assert.equal(after.from.avatar, `/avatars/${preset}.svg`);
   });
+
+  // The pages render a kept page's messages once for every reader (views.ts partialOnce).
+  test('the room and private pages show each new message and a new picture at once', async () => {
+    const page = async (path: string) => (await alice.get(path, { accept: 'text/html' })).text;
+    const bobsAvatars = (html: string) =>
+      [
+        ...html.matchAll(
+          new RegExp(
+            `data-user-id="${bob.user!.id}"[^>]*><img class="avatar msg__avatar" src="([^"]+)"`,
+            'g',
+          ),
+        ),
+      ].map((m) => m[1]);
+    for (const [path, target] of [
+      [`/rooms/${roomId}`, { roomId }],
+      [`/dm/${bob.user!.id}`, { toUserId: alice.user!.id }],
+    ] as const) {
+      for (let i = 0; i < 3; i++) {
+        await page(path);
+        const sent = await bobSocket.say(target, `on the page ${i}`);
+        assert.match(await page(path), new RegExp(`id="m-${sent.id}"[^>]*>.*on the page ${i}<`), path);
+      }
+      const shown = bobsAvatars(await page(path));
+      assert.ok(shown.length >= 3, path);
+      const preset = shown[0] === '/avatars/5.svg' ? 6 : 5;
+      assert.equal((await bob.request('PUT', '/api/me/avatar', { preset })).status, 200);
+      assert.deepEqual(new Set(bobsAvatars(await page(path))), new Set([`/avatars/${preset}.svg`]), path);
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import ejs from 'ejs';
 import { CompiledTemplate } from '../../src/http/compiled-template.js';
 import { escapeHtml } from '../../src/http/escape-html.js';
-import { compileViews } from '../../src/http/views.js';
+import { compileViews, MAX_KEPT_HTML } from '../../src/http/views.js';
 
 const VIEWS = path.resolve(import.meta.dirname, '../../../views');
 
@@ -38,6 +38,28 @@ describe('views', () => {
     assert.match(html, /&lt;b&gt;eve&lt;\/b&gt;/);
     assert.match(html, /data-unread-for="d:7" data-unread="120">99\+/);
     assert.throws(() => partial('no-such-partial'), /No partial named "no-such-partial"/);
+  });
+
+  test('partialOnce renders a partial once for each key object, and again for a new one', () => {
+    const { partial, partialOnce } = compileViews(VIEWS);
+    const person = (username: string) => ({
+      person: { id: 7, username, avatar: '/avatars/2.svg', online: false },
+      current: false,
+      unread: 0,
+    });
+    const kept = Object.freeze({});
+    const first = partialOnce(kept, 'person', person('first'));
+    assert.equal(first, partial('person', person('first')));
+    // The same key: the HTML already made, whatever the data (a kept page never changes).
+    assert.equal(partialOnce(kept, 'person', person('second')), first);
+    // Another key, or another partial for the same key: rendered afresh.
+    assert.match(partialOnce({}, 'person', person('second')), /second/);
+    assert.match(partialOnce(kept, 'badge', { key: 'r:1', count: 3 }), /data-unread="3"/);
+    // HTML past the limit is not kept: rendered again, from the data given.
+    const long = Object.freeze({});
+    const huge = 'x'.repeat(MAX_KEPT_HTML);
+    assert.match(partialOnce(long, 'person', person(`${huge}1`)), /x1</);
+    assert.match(partialOnce(long, 'person', person(`${huge}2`)), /x2</);
   });
 
   test('a compiled template renders as EJS does, whatever locals it is given', () => {
