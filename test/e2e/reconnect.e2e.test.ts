@@ -1,6 +1,7 @@
 // Never lose a message: offline typing, reconnect with catch-up, re-sending pending messages
 // exactly once, automatic retry after RATE_LIMITED, and catching up after a 1013 close.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { HttpClient } from '../helpers/client.js';
 import { confirmed, inPage, messages, openRoom, type Person, send, suite, waitInPage } from './support.js';
@@ -16,13 +17,26 @@ async function texts(page: Page, roomId: number): Promise<string[]> {
 
 if (declared) {
   const { h, e2e } = declared;
-  let alice: Person;
-  let bob: Person;
-  let general = 0;
-  /** Error frames with RATE_LIMITED that reached Alice's page. */
-  let rateLimited = 0;
   /** Whether each page's new sockets are refused (see `socketGate`). */
   const gates = new WeakMap<Page, { blocked: boolean }>();
+
+  /** Two new people in a new room, both with it open: each test starts from nothing another left. */
+  async function twoInARoom(
+    name: string,
+    beforeOpening?: (alice: Person) => void,
+  ): Promise<{ alice: Person; bob: Person; roomId: number }> {
+    const alice = await h.person('alice');
+    const bob = await h.person('bob');
+    const reply = await alice.page.request.post('/api/rooms', {
+      data: { name: `${name} ${randomUUID().slice(0, 6)}` },
+    });
+    assert.equal(reply.status(), 201, await reply.text());
+    const roomId: number = (await reply.json()).room.id;
+    beforeOpening?.(alice);
+    await openRoom(alice.page, roomId);
+    await openRoom(bob.page, roomId);
+    return { alice, bob, roomId };
+  }
 
   /** Lets a test refuse a page's new sockets and allow them again (the route is set once per page). */
   async function socketGate(page: Page): Promise<{ blocked: boolean }> {
@@ -47,17 +61,7 @@ if (declared) {
   }
 
   e2e('messages typed offline wait as pending and arrive exactly once, after what was missed', async () => {
-    alice = await h.person('alice');
-    bob = await h.person('bob');
-    const { rooms } = await (await alice.page.request.get('/api/rooms')).json();
-    general = rooms.find((r: { name: string }) => r.name === 'General').id;
-    alice.page.on('websocket', (ws) =>
-      ws.on('framereceived', ({ payload }) => {
-        if (String(payload).includes('"RATE_LIMITED"')) rateLimited++;
-      }),
-    );
-    await openRoom(alice.page, general);
-    await openRoom(bob.page, general);
+    const { alice, bob, roomId } = await twoInARoom('Tunnel');
     await send(alice.page, 'Before the tunnel');
 
     await alice.page.context().setOffline(true);
@@ -88,7 +92,7 @@ if (declared) {
     await assert.doesNotReject(pending.first().waitFor({ state: 'detached' }));
 
     const expected = ['Before the tunnel', 'Said while Alice was away', 'Offline one', 'Offline two'];
-    assert.deepEqual(await texts(alice.page, general), expected, 'stored once each, in order');
+    assert.deepEqual(await texts(alice.page, roomId), expected, 'stored once each, in order');
     for (const page of [alice.page, bob.page]) {
       assert.deepEqual(await messages(page).locator('.msg__text').allTextContents(), expected);
     }
@@ -97,6 +101,14 @@ if (declared) {
   e2e(
     'messages refused with RATE_LIMITED stay pending and are sent again by themselves, in order',
     async () => {
+      let rateLimited = 0;
+      const { alice, bob, roomId } = await twoInARoom('Burst', (alice) =>
+        alice.page.on('websocket', (ws) =>
+          ws.on('framereceived', ({ payload }) => {
+            if (String(payload).includes('"RATE_LIMITED"')) rateLimited++;
+          }),
+        ),
+      );
       const box = alice.page.getByRole('textbox', { name: 'Message' });
       const burst = ['Burst 1', 'Burst 2', 'Burst 3', 'Burst 4', 'Burst 5', 'Burst 6', 'Burst 7'];
       for (const text of burst) {
@@ -111,15 +123,15 @@ if (declared) {
       await assert.doesNotReject(
         messages(alice.page).locator('.msg--pending').first().waitFor({ state: 'detached' }),
       );
-      const stored = (await texts(alice.page, general)).filter((t) => t.startsWith('Burst'));
-      assert.deepEqual(stored, burst);
+      assert.deepEqual(await texts(alice.page, roomId), burst);
     },
   );
 
   e2e('a socket closed as too slow (1013) reconnects and catches up', async () => {
+    const { bob, roomId } = await twoInARoom('Slow');
     const helper = await h.helperPerson('carol');
     dropSockets(bob.id, 1013);
-    await helper.socket.say({ roomId: general }, 'Sent while Bob was cut off');
+    await helper.socket.say({ roomId }, 'Sent while Bob was cut off');
     await assert.doesNotReject(
       confirmed(bob.page, 'Sent while Bob was cut off').waitFor({ timeout: 15_000 }),
     );
@@ -127,12 +139,12 @@ if (declared) {
   });
 
   e2e('a message typed while the socket is down survives leaving the page and arrives once', async () => {
+    const { alice, bob, roomId } = await twoInARoom('Leaving');
     const { rooms } = await (await alice.page.request.get('/api/rooms')).json();
-    const other = rooms.find((r: { id: number }) => r.id !== general).id;
+    const other = rooms.find((r: { id: number }) => r.id !== roomId).id;
     const gate = await socketGate(alice.page);
     gate.blocked = true;
-    await openRoom(bob.page, general);
-    await alice.page.goto(`/rooms/${general}`);
+    await alice.page.goto(`/rooms/${roomId}`);
     const banner = alice.page.getByRole('status').filter({ hasText: 'Reconnecting' });
     await assert.doesNotReject(banner.waitFor());
     const box = alice.page.getByRole('textbox', { name: 'Message' });
@@ -145,15 +157,15 @@ if (declared) {
     await alice.page.goto(`/rooms/${other}`);
     assert.equal(await messages(alice.page).getByText('Typed before leaving').count(), 0);
     gate.blocked = false;
-    await openRoom(alice.page, general);
+    await openRoom(alice.page, roomId);
     await assert.doesNotReject(confirmed(bob.page, 'Typed before leaving').waitFor({ timeout: 15_000 }));
     await assert.doesNotReject(confirmed(alice.page, 'Typed before leaving').waitFor());
     assert.equal(await pending.count(), 0);
-    const stored = (await texts(alice.page, general)).filter((t) => t === 'Typed before leaving');
+    const stored = (await texts(alice.page, roomId)).filter((t) => t === 'Typed before leaving');
     assert.equal(stored.length, 1, 'stored once');
 
     // Once stored it is not brought back again.
-    await openRoom(alice.page, general);
+    await openRoom(alice.page, roomId);
     assert.equal(await confirmed(alice.page, 'Typed before leaving').count(), 1);
     assert.equal(await pending.count(), 0);
 
@@ -168,17 +180,18 @@ if (declared) {
     await alice.page.close();
     alice.page = await context.newPage();
     h.watch(alice.page, 'alice');
-    await openRoom(alice.page, general);
+    await openRoom(alice.page, roomId);
     await assert.doesNotReject(
       confirmed(bob.page, 'Typed before closing the tab').waitFor({ timeout: 15_000 }),
     );
-    const again = (await texts(alice.page, general)).filter((t) => t === 'Typed before closing the tab');
+    const again = (await texts(alice.page, roomId)).filter((t) => t === 'Typed before closing the tab');
     assert.equal(again.length, 1, 'stored once');
   });
 
   e2e(
     'an unsent message stored before its ack was lost is settled by catch-up; logging out forgets the rest',
     async () => {
+      const { alice, roomId } = await twoInARoom('Settled');
       const gate = await socketGate(alice.page);
       const typeOffline = async (text: string) => {
         gate.blocked = true;
@@ -201,7 +214,7 @@ if (declared) {
       http.cookie = (await alice.page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
       const socket = await http.socket(h.server.wsUrl, { origin: h.server.url });
       try {
-        await socket.say({ roomId: general }, 'Stored, ack lost', clientId);
+        await socket.say({ roomId }, 'Stored, ack lost', clientId);
       } finally {
         await socket.close();
       }
@@ -209,7 +222,7 @@ if (declared) {
       gate.blocked = false;
       await assert.doesNotReject(confirmed(alice.page, 'Stored, ack lost').waitFor({ timeout: 15_000 }));
       await assert.doesNotReject(waitInPage(alice.page, `return ${UNSENT}.length === 0;`));
-      const stored = (await texts(alice.page, general)).filter((t) => t === 'Stored, ack lost');
+      const stored = (await texts(alice.page, roomId)).filter((t) => t === 'Stored, ack lost');
       assert.equal(stored.length, 1);
 
       await typeOffline('Never sent');
