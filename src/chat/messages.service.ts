@@ -34,7 +34,8 @@ export const PAGE_SIZE = 50;
  * about 2 MB in all (100 pages of 50 chat-length messages); at worst, with every message
  * 4,000 characters long, 20 million characters (20–40 MB). The messages' HTML, rendered
  * once per kept page (views.ts `partialOnce`), adds about 5 MB for 100 chat-length pages
- * and never more than `MAX_KEPT_HTML` (256 K characters) a page.
+ * and never more than `MAX_KEPT_HTML` (256 K characters) a page: at worst about 50 MB, as
+ * text outside Latin-1 takes two bytes a character.
  */
 export const MAX_KEPT_PAGES = 100;
 

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -55,13 +54,15 @@ export class PasswordHasher {
    * Ends the threads: jobs still waiting fail, jobs under way are answered first. A thread
    * is asked to stop rather than terminated, as terminating one while bcrypt is loading or
    * working can abort the whole process ("terminate called after throwing Napi::Error").
+   * A costly job on a busy machine may outlast `SHUTDOWN_TIMEOUT_MS`; the forced exit then
+   * ends its thread mid-job, with that same risk.
    */
   async close(): Promise<void> {
     this.closed = true;
     for (const waiting of this.queue.splice(0)) waiting.reject(new Error('password hashing has stopped'));
     await Promise.all(
       [...this.threads].map(({ worker }) => {
-        const exited = once(worker, 'exit');
+        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
         worker.ref(); // keeps this process up until the thread has ended
         worker.postMessage({ op: 'stop' } satisfies HashThreadMessage);
         return exited;
