@@ -63,6 +63,10 @@ const FIGURES: Record<string, [string, string][]> = {
     ['ceiling room requests/s', 'ceiling.room.requestsPerSecond'],
     ['lobby throughput ratio', 'ratio.lobbyThroughput'],
     ['room throughput ratio', 'ratio.roomThroughput'],
+    ['pages floor lobby requests/s', 'floor.lobby.requestsPerSecond'],
+    ['pages floor room requests/s', 'floor.room.requestsPerSecond'],
+    ['lobby ÷ pages floor', 'ratio.lobbyThroughputOfFloor'],
+    ['room ÷ pages floor', 'ratio.roomThroughputOfFloor'],
   ],
   login: [
     ['logins/s', 'natter.loginsPerSecond'],

@@ -1,5 +1,11 @@
 import type { ScenarioContext } from './scenario.js';
-import { type NatterOptions, type RunningServer, startCeiling, startNatter } from './servers.js';
+import {
+  type NatterOptions,
+  type RunningServer,
+  startCeiling,
+  startNatter,
+  startPagesFloor,
+} from './servers.js';
 import { createStore, type Store } from './stores.js';
 
 /** Runs `work` against a Natter on a fresh database, then stops it and drops the database. */
@@ -20,6 +26,16 @@ export async function withCeiling<T>(
   pages?: Record<string, string>,
 ): Promise<T> {
   return withServer(ctx.db, `${label}-ceiling`, (store) => startCeiling(store, pages), work);
+}
+
+/** The pages floor (bench/pages-floor.ts) answering `pages`; its store goes unused. */
+export async function withPagesFloor<T>(
+  ctx: ScenarioContext,
+  label: string,
+  pages: Record<string, string>,
+  work: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  return withServer(ctx.db, `${label}-floor`, (store) => startPagesFloor(store, pages), work);
 }
 
 /** A fresh store, a server on it, the work; then both are gone, whatever happened. */

@@ -24,6 +24,13 @@ function sessionCookie(res: Response): string {
   return cookie.split(';')[0]!;
 }
 
+/** A signed-in session on the pages floor (bench/pages-floor.ts), as its cookie. */
+export async function floorSession(baseUrl: string): Promise<string> {
+  const res = await post(baseUrl, '/session', {});
+  if (res.status !== 204) throw new Error(`pages floor session: ${res.status} ${await res.text()}`);
+  return sessionCookie(res);
+}
+
 export async function register(baseUrl: string, username: string): Promise<BenchUser> {
   const res = await post(baseUrl, '/api/register', { username, password: BENCH_PASSWORD });
   if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${await res.text()}`);

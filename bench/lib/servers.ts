@@ -10,6 +10,7 @@ import type { Store } from './stores.js';
 const DIST_DIR = path.resolve(import.meta.dirname, '..', '..');
 const NATTER_MAIN = path.join(DIST_DIR, 'src', 'main.js');
 const CEILING_MAIN = path.join(DIST_DIR, 'bench', 'ceiling-server.js');
+const PAGES_FLOOR_MAIN = path.join(DIST_DIR, 'bench', 'pages-floor.js');
 const START_TIMEOUT_MS = 60_000;
 
 /**
@@ -29,7 +30,7 @@ const BENCH_LIMITS: Record<string, string> = {
   WS_FRAME_BURST: '100000',
 };
 
-export type ServerKind = 'natter' | 'ceiling';
+export type ServerKind = 'natter' | 'ceiling' | 'pages floor';
 
 /** A server process under test, on 127.0.0.1. */
 export interface RunningServer {
@@ -74,11 +75,7 @@ export async function startNatter(store: Store, options: NatterOptions = {}): Pr
  */
 export async function startCeiling(store: Store, pages?: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  let pagesFile: string | undefined;
-  if (pages) {
-    pagesFile = path.join(tmpdir(), `natter-bench-pages-${port}.json`);
-    writeFileSync(pagesFile, JSON.stringify(pages));
-  }
+  const pagesFile = pages && writePagesFile(port, pages);
   const config = {
     port,
     sqlitePath: store.mysqlUrl ? undefined : store.sqlitePath,
@@ -88,6 +85,26 @@ export async function startCeiling(store: Store, pages?: Record<string, string>)
   const child = spawnNode(CEILING_MAIN, [JSON.stringify(config)], { ipc: true, nodeFlags: benchNodeFlags() });
   if (pagesFile) child.once('exit', () => rmSync(pagesFile, { force: true }));
   return waitUntilServing('ceiling', child, port, store);
+}
+
+/** Express with Natter's security headers and sessions answering `pages` (bench/pages-floor.ts). */
+export async function startPagesFloor(store: Store, pages: Record<string, string>): Promise<RunningServer> {
+  const port = await freePort();
+  const pagesFile = writePagesFile(port, pages);
+  const config = { port, pagesFile };
+  const child = spawnNode(PAGES_FLOOR_MAIN, [JSON.stringify(config)], {
+    ipc: true,
+    nodeFlags: benchNodeFlags(),
+  });
+  child.once('exit', () => rmSync(pagesFile, { force: true }));
+  return waitUntilServing('pages floor', child, port, store);
+}
+
+/** Pages (path → HTML) in a temporary file for a server process to read. */
+function writePagesFile(port: number, pages: Record<string, string>): string {
+  const file = path.join(tmpdir(), `natter-bench-pages-${port}.json`);
+  writeFileSync(file, JSON.stringify(pages));
+  return file;
 }
 
 /** How the ceiling writes a batch's frames (see ceiling-server.ts), for the printed params. */

@@ -1,8 +1,8 @@
 import { sleep } from '../lib/clock.js';
 import { openClient } from '../lib/full-client.js';
-import { CHEAP_ACCOUNTS, withCeiling, withNatter } from '../lib/harness.js';
+import { CHEAP_ACCOUNTS, withCeiling, withNatter, withPagesFloor } from '../lib/harness.js';
 import { type HttpFigures, runHttpLoad } from '../lib/http-load.js';
-import { type BenchUser, registerMany, sendEach, userIds } from '../lib/natter-api.js';
+import { type BenchUser, floorSession, registerMany, sendEach, userIds } from '../lib/natter-api.js';
 import { CpuMeter } from '../lib/proc.js';
 import { atLeast, atMost, type Scenario } from '../lib/scenario.js';
 import { seedMessages } from '../lib/seed.js';
@@ -18,7 +18,10 @@ import { ratio } from '../lib/stats.js';
 // into the user's rooms: every page follows a change to what is unread.
 // The ceiling answers the very page bodies Natter rendered for that user, from memory
 // with bare node:http: no session, routing, database, rendering or security headers —
-// what this machine and the load generator can do for pages of that size.
+// what this machine and the load generator can do for pages of that size. The pages floor
+// answers the same bodies through Express with Natter's security headers, body parser and
+// session middleware (bench/pages-floor.ts): what those packages cost a page, before any
+// of Natter's own work.
 
 const USERS = 50;
 const PRIVATE_CONVERSATIONS = 26;
@@ -136,6 +139,13 @@ export const pages: Scenario = {
       }),
       pagesAsRendered,
     );
+    const floor = await withPagesFloor(ctx, 'pages', pagesAsRendered, async (server) => {
+      const floorCookie = await floorSession(server.baseUrl);
+      return {
+        lobby: await load(server, floorCookie, PATHS.lobby, durationMs),
+        room: await load(server, floorCookie, PATHS.room, durationMs),
+      };
+    });
     return {
       scenario: 'pages',
       db: ctx.db,
@@ -154,9 +164,12 @@ export const pages: Scenario = {
       },
       natter,
       ceiling,
+      floor,
       ratio: {
         lobbyThroughput: ratio(natter.lobby.requestsPerSecond, ceiling.lobby.requestsPerSecond),
         roomThroughput: ratio(natter.room.requestsPerSecond, ceiling.room.requestsPerSecond),
+        lobbyThroughputOfFloor: ratio(natter.lobby.requestsPerSecond, floor.lobby.requestsPerSecond),
+        roomThroughputOfFloor: ratio(natter.room.requestsPerSecond, floor.room.requestsPerSecond),
       },
       targets: { requestsPerSecond: '>= 3000 (each page)', p99LatencyMs: '<= 25' },
       met: {
