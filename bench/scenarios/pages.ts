@@ -108,7 +108,7 @@ async function lobbyDuringChat(server: RunningServer, cookie: string, from: Benc
 export const pages: Scenario = {
   name: 'pages',
   async run(ctx) {
-    const durationMs = ctx.quick ? 4_000 : 15_000;
+    const durationMs = ctx.quick ? 3_000 : 15_000;
     const pagesAsRendered: Record<string, string> = {};
     let cookie = '';
     const natter = await withNatter(ctx, 'pages', CHEAP_ACCOUNTS, async (server) => {
