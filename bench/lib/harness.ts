@@ -1,6 +1,7 @@
 import type { ScenarioContext } from './scenario.js';
 import {
   type NatterOptions,
+  type RunningProcess,
   type RunningServer,
   startCeiling,
   startNatter,
@@ -28,14 +29,17 @@ export async function withCeiling<T>(
   return withServer(ctx.db, `${label}-ceiling`, (store) => startCeiling(store, pages), work);
 }
 
-/** The pages floor (bench/pages-floor.ts) answering `pages`; its store goes unused. */
+/** The pages floor (bench/pages-floor.ts) answering `pages`; it has no database. */
 export async function withPagesFloor<T>(
-  ctx: ScenarioContext,
-  label: string,
   pages: Record<string, string>,
-  work: (server: RunningServer) => Promise<T>,
+  work: (server: RunningProcess) => Promise<T>,
 ): Promise<T> {
-  return withServer(ctx.db, `${label}-floor`, (store) => startPagesFloor(store, pages), work);
+  const server = await startPagesFloor(pages);
+  try {
+    return await work(server);
+  } finally {
+    await server.stop();
+  }
 }
 
 /** A fresh store, a server on it, the work; then both are gone, whatever happened. */

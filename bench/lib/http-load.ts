@@ -1,6 +1,6 @@
 import { Generator } from './generators.js';
 import type { HttpPlan, HttpReport } from './load-types.js';
-import type { RunningServer } from './servers.js';
+import type { RunningProcess } from './servers.js';
 import { type LatencySummary, round, summarise } from './stats.js';
 
 export interface HttpFigures {
@@ -17,7 +17,7 @@ export interface HttpFigures {
 
 /** Runs one closed-loop HTTP load from its own generator process. */
 export async function runHttpLoad(
-  server: RunningServer,
+  server: RunningProcess,
   plan: HttpPlan,
   serverCpu: () => number | null,
 ): Promise<HttpFigures> {

@@ -33,15 +33,19 @@ const BENCH_LIMITS: Record<string, string> = {
 export type ServerKind = 'natter' | 'ceiling' | 'pages floor';
 
 /** A server process under test, on 127.0.0.1. */
-export interface RunningServer {
+export interface RunningProcess {
   kind: ServerKind;
   pid: number;
   port: number;
   baseUrl: string;
-  store: Store;
   rssKb(): number | null;
   /** SIGTERM, then SIGKILL if it has not exited within a few seconds. */
   stop(): Promise<void>;
+}
+
+/** A server process with the database it stores into. */
+export interface RunningServer extends RunningProcess {
+  store: Store;
 }
 
 export interface NatterOptions {
@@ -66,7 +70,7 @@ export async function startNatter(store: Store, options: NatterOptions = {}): Pr
   };
   if (!store.mysqlUrl) delete env.DATABASE_URL;
   const child = spawnNode(NATTER_MAIN, [], { env, nodeFlags: options.nodeFlags ?? benchNodeFlags() });
-  return waitUntilServing('natter', child, port, store);
+  return { ...(await waitUntilServing('natter', child, port)), store };
 }
 
 /**
@@ -84,11 +88,11 @@ export async function startCeiling(store: Store, pages?: Record<string, string>)
   };
   const child = spawnNode(CEILING_MAIN, [JSON.stringify(config)], { ipc: true, nodeFlags: benchNodeFlags() });
   if (pagesFile) child.once('exit', () => rmSync(pagesFile, { force: true }));
-  return waitUntilServing('ceiling', child, port, store);
+  return { ...(await waitUntilServing('ceiling', child, port)), store };
 }
 
 /** Express with Natter's security headers and sessions answering `pages` (bench/pages-floor.ts). */
-export async function startPagesFloor(store: Store, pages: Record<string, string>): Promise<RunningServer> {
+export async function startPagesFloor(pages: Record<string, string>): Promise<RunningProcess> {
   const port = await freePort();
   const pagesFile = writePagesFile(port, pages);
   const config = { port, pagesFile };
@@ -97,7 +101,7 @@ export async function startPagesFloor(store: Store, pages: Record<string, string
     nodeFlags: benchNodeFlags(),
   });
   child.once('exit', () => rmSync(pagesFile, { force: true }));
-  return waitUntilServing('pages floor', child, port, store);
+  return waitUntilServing('pages floor', child, port);
 }
 
 /** Pages (path → HTML) in a temporary file for a server process to read. */
@@ -123,8 +127,7 @@ async function waitUntilServing(
   kind: ServerKind,
   child: ChildProcess,
   port: number,
-  store: Store,
-): Promise<RunningServer> {
+): Promise<RunningProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -147,7 +150,6 @@ async function waitUntilServing(
     pid,
     port,
     baseUrl,
-    store,
     rssKb: () => rssKb(pid),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -6,7 +6,7 @@ import { type BenchUser, floorSession, registerMany, sendEach, userIds } from '.
 import { CpuMeter } from '../lib/proc.js';
 import { atLeast, atMost, type Scenario } from '../lib/scenario.js';
 import { seedMessages } from '../lib/seed.js';
-import type { RunningServer } from '../lib/servers.js';
+import type { RunningProcess, RunningServer } from '../lib/servers.js';
 import { ratio } from '../lib/stats.js';
 
 // Server-rendered pages with a session cookie, in a closed keep-alive loop: the lobby
@@ -31,7 +31,7 @@ const PATHS = { lobby: '/', room: '/rooms/1' } as const;
 const CHAT_PER_SECOND = 200;
 
 async function load(
-  server: RunningServer,
+  server: RunningProcess,
   cookie: string,
   path: string,
   durationMs: number,
@@ -139,7 +139,7 @@ export const pages: Scenario = {
       }),
       pagesAsRendered,
     );
-    const floor = await withPagesFloor(ctx, 'pages', pagesAsRendered, async (server) => {
+    const floor = await withPagesFloor(pagesAsRendered, async (server) => {
       const floorCookie = await floorSession(server.baseUrl);
       return {
         lobby: await load(server, floorCookie, PATHS.lobby, durationMs),

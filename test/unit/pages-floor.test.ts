@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { floorSession } from '../../bench/lib/natter-api.js';
 import { startPagesFloor } from '../../bench/lib/servers.js';
-import { createStore } from '../../bench/lib/stores.js';
 
 // The benchmark's pages floor answers the pages it is given through Express with Natter's
 // security headers and session middleware, and only to a signed-in session.
 
 test('the pages floor serves its pages to a session, with the headers Natter sends', async () => {
-  const store = await createStore('sqlite', 'floor-test');
   const html = '<!doctype html><title>Lobby</title><p>café</p>';
-  const floor = await startPagesFloor(store, { '/': html, '/rooms/1': '<p>room</p>' });
+  const floor = await startPagesFloor({ '/': html, '/rooms/1': '<p>room</p>' });
   try {
     const anonymous = await fetch(`${floor.baseUrl}/`);
     assert.equal(anonymous.status, 401);
@@ -28,6 +26,5 @@ test('the pages floor serves its pages to a session, with the headers Natter sen
     assert.equal((await fetch(`${floor.baseUrl}/rooms/2`, { headers: { cookie } })).status, 404);
   } finally {
     await floor.stop();
-    await store.drop();
   }
 });
