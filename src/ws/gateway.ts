@@ -11,13 +11,13 @@ import type { PublicUser } from '../shared/wire.js';
 import { Connection } from './connection.js';
 import { ConnectionCaps } from './connection-caps.js';
 import type { createFrameHandler } from './handlers.js';
+import { startHeartbeat } from './heartbeat.js';
 import type { Hub } from './hub.js';
 import type { LobbyFeed } from './lobby-feed.js';
 import type { Outbox } from './outbox.js';
 import { authenticateUpgrade } from './upgrade-auth.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
-const HEARTBEAT_SLICE = 500;
 
 export interface GatewayDeps {
   server: Server;
@@ -86,12 +86,11 @@ export function attachGateway(deps: GatewayDeps): { close(): void } {
     );
   });
 
-  const heartbeat = setInterval(() => pingSlices([...deps.hub.all()]), deps.heartbeatMs);
-  heartbeat.unref();
+  const stopHeartbeat = startHeartbeat(() => deps.hub.all(), deps.heartbeatMs);
 
   return {
     close() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       wss.close();
     },
   };
@@ -127,25 +126,6 @@ function open(deps: GatewayDeps, conn: Connection, frameLimiter: RateLimiter): v
     deps.lobby.forget(conn);
     log.debug({ ...about(), code }, 'socket closed');
   });
-}
-
-/**
- * Pings every socket, dropping those silent for two rounds, a slice at a time: with
- * tens of thousands of sockets one pass would otherwise hold the event loop for tens of
- * milliseconds and show up in every message's latency.
- */
-function pingSlices(conns: Connection[], from = 0): void {
-  const end = Math.min(conns.length, from + HEARTBEAT_SLICE);
-  for (let i = from; i < end; i++) {
-    const conn = conns[i]!;
-    if (conn.missedPings >= 2) {
-      conn.ws.terminate();
-      continue;
-    }
-    conn.missedPings++;
-    conn.ws.ping();
-  }
-  if (end < conns.length) setImmediate(() => pingSlices(conns, end));
 }
 
 function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT): void {

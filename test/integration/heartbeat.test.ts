@@ -4,11 +4,11 @@ import { WebSocket } from 'ws';
 import { signedUp } from '../helpers/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-// The heartbeat pings every socket each WS_HEARTBEAT_MS (the server goes through them in
-// slices of 500; here, more sockets than two slices all get pinged), and drops a socket
-// that has not answered two pings in a row.
+// The heartbeat pings every socket each WS_HEARTBEAT_MS (a round spread over ticks of
+// 100 ms, several sockets a tick here), and drops a socket that has not answered two pings
+// in a row.
 
-const SOCKETS = 1_200; // more than two slices of the heartbeat
+const SOCKETS = 1_200;
 
 describe('heartbeat', () => {
   let server: TestServer;
