@@ -5,6 +5,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServerFrame } from '../src/shared/wire.js';
 import { frameJoiner, textFrame } from '../src/ws/text-frame.js';
 import { type BatchStore, mysqlBatchStore, type NewRow, sqliteBatchStore } from './lib/ceiling-store.js';
+import { endWithRunner } from './lib/lifetime.js';
 
 // The ceiling: what a chat server on this machine can do when it does only the essential
 // work of a message — parse the JSON frame, store it (one multi-row INSERT per event-loop
@@ -39,7 +40,6 @@ interface Pending extends NewRow {
 }
 
 const MAX_BATCH = 500;
-const LIFETIME_MS = 2 * 60 * 60_000;
 const COALESCE = process.env.BENCH_CEILING_COALESCE !== '0';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as CeilingConfig;
@@ -168,7 +168,4 @@ function queueFrame(peer: Peer, bytes: Buffer, recipients: Set<Peer>): void {
   recipients.add(peer);
 }
 
-// Stops with the runner, or after its lifetime whatever happens.
-process.on('disconnect', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
-setTimeout(() => process.exit(0), LIFETIME_MS).unref();
+endWithRunner();

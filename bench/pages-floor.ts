@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import express from 'express';
 import session from 'express-session';
+import { configSchema } from '../src/config.js';
 import { securityHeaders } from '../src/http/security-headers.js';
 import { sessionCookies } from '../src/http/session-cookies.js';
+import { endWithRunner } from './lib/lifetime.js';
 
 // The pages floor: Express with only the framework pieces every Natter page passes through
 // — helmet with Natter's policy, the JSON body parser, and express-session with Natter's
@@ -43,8 +45,8 @@ class InstantStore extends session.Store {
   }
 }
 
-const LIFETIME_MS = 2 * 60 * 60_000;
-const DAY_MS = 86_400_000;
+/** Natter's default session lifetime, as its cookie says. */
+const SESSION_MAX_AGE_MS = configSchema.shape.SESSION_MAX_AGE_DAYS.parse(undefined) * 86_400_000;
 
 const config = JSON.parse(process.argv[2] ?? '{}') as FloorConfig;
 const pages = JSON.parse(readFileSync(config.pagesFile, 'utf8')) as Record<string, string>;
@@ -57,7 +59,9 @@ app.get('/healthz', (_req, res) => {
 });
 app.use(securityHeaders());
 app.use(express.json({ limit: '64kb' }));
-app.use(sessionCookies(new InstantStore(), 'bench-pages-floor-secret-of-32-chars', DAY_MS).middleware);
+app.use(
+  sessionCookies(new InstantStore(), 'bench-pages-floor-secret-of-32-chars', SESSION_MAX_AGE_MS).middleware,
+);
 // A new signed-in session; its cookie is in the answer.
 app.post('/session', (req, res, next) => {
   req.session.userId = 1;
@@ -71,6 +75,4 @@ for (const [path, html] of Object.entries(pages)) {
 }
 app.listen(config.port, '127.0.0.1');
 
-process.on('disconnect', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
-setTimeout(() => process.exit(0), LIFETIME_MS).unref();
+endWithRunner();

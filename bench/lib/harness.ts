@@ -30,16 +30,11 @@ export async function withCeiling<T>(
 }
 
 /** The pages floor (bench/pages-floor.ts) answering `pages`; it has no database. */
-export async function withPagesFloor<T>(
+export function withPagesFloor<T>(
   pages: Record<string, string>,
   work: (server: RunningProcess) => Promise<T>,
 ): Promise<T> {
-  const server = await startPagesFloor(pages);
-  try {
-    return await work(server);
-  } finally {
-    await server.stop();
-  }
+  return withProcess(() => startPagesFloor(pages), work);
 }
 
 /** A fresh store, a server on it, the work; then both are gone, whatever happened. */
@@ -51,14 +46,22 @@ async function withServer<T>(
 ): Promise<T> {
   const store = await createStore(db, label);
   try {
-    const server = await start(store);
-    try {
-      return await work(server);
-    } finally {
-      await server.stop();
-    }
+    return await withProcess(() => start(store), work);
   } finally {
     await store.drop();
+  }
+}
+
+/** A server process, the work; then the process is stopped, whatever happened. */
+async function withProcess<S extends RunningProcess, T>(
+  start: () => Promise<S>,
+  work: (server: S) => Promise<T>,
+): Promise<T> {
+  const server = await start();
+  try {
+    return await work(server);
+  } finally {
+    await server.stop();
   }
 }
 
