@@ -84,6 +84,40 @@ describe('views', () => {
     }
   });
 
+  test('the lobby lists each person alike in the sidebar and under People; a conversation page marks its peer', () => {
+    const { engine, partial } = compileViews(VIEWS);
+    const me = { id: 1, username: 'me', avatar: '/avatars/1.svg' };
+    const people = [
+      { id: 2, username: 'ann', avatar: '/avatars/2.svg', online: true },
+      { id: 3, username: 'bo<b>', avatar: '/avatars/3.svg', online: false },
+    ];
+    const unread = { rooms: [], dms: [{ userId: 3, unread: 4, lastReadId: 0 }] };
+    let lobby = '';
+    engine(
+      path.join(VIEWS, 'lobby.ejs'),
+      { title: 'Lobby', me, rooms: [], people, unread, avatars: [], active: null },
+      (err, html) => {
+        assert.ifError(err);
+        lobby = html!;
+      },
+    );
+    for (const person of people) {
+      const item = partial('person', { person, current: false, unread: person.id === 3 ? 4 : 0 });
+      assert.equal(
+        lobby.split(item.trim()).length - 1,
+        2,
+        `${person.username}: in the sidebar and under People`,
+      );
+    }
+    assert.match(lobby, /data-unread-for="d:3" data-unread="4">4</);
+    assert.doesNotMatch(lobby, /aria-current/);
+
+    const sidebar = partial('sidebar', { rooms: [], people, unread, active: { kind: 'dm', id: 3 }, me });
+    assert.match(sidebar, /href="\/dm\/3" data-user-id="3" aria-current="page"/);
+    assert.match(sidebar, /data-unread-for="d:3" data-unread="0" hidden>/, 'the open conversation is read');
+    assert.match(sidebar, /href="\/dm\/2" data-user-id="2">/);
+  });
+
   test('escaping writes what EJS writes', () => {
     for (const value of ['plain', `<a href="x">'&'</a>`, 42, 0, null, undefined, true, '', 'é & ü']) {
       assert.equal(escapeHtml(value), ejs.escapeXML(value as string), String(value));
