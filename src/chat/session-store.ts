@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import session from 'express-session';
 import { type DataSource, In, LessThan, type Repository } from 'typeorm';
 import { SessionEntity, type SessionRow } from '../db/entities.js';
@@ -23,6 +24,8 @@ export class DatabaseSessionStore extends session.Store {
   /** Expiry last written per session id, so `touch` can skip needless writes. */
   private readonly written = new Map<string, number>();
   private readonly cache: SessionCache;
+  /** Sessions of requests in flight that were read from the store (see `regenerate`). */
+  private readonly loaded = new WeakSet<object>();
 
   constructor(
     db: DataSource,
@@ -47,6 +50,27 @@ export class DatabaseSessionStore extends session.Store {
       this.cache.fill(sid, { data: row.data, expiresAt: row.expiresAt }, readToken);
       cb(undefined, JSON.parse(row.data));
     }, cb);
+  }
+
+  /** express-session builds each session it read from the store here. */
+  override createSession(req: Request, data: session.SessionData): session.Session & session.SessionData {
+    const loaded = super.createSession(req, data);
+    this.loaded.add(loaded);
+    return loaded;
+  }
+
+  /**
+   * A new id for the request's session (at login, against fixation). Only a session read
+   * from the store has a row to delete: one made for this request was never written, and
+   * deleting its id anyway costs a commit on every login from a fresh browser.
+   */
+  override regenerate(req: Request, cb: (err?: unknown) => void): void {
+    if (req.session && this.loaded.has(req.session)) {
+      super.regenerate(req, cb);
+      return;
+    }
+    (this as unknown as { generate(req: Request): void }).generate(req);
+    cb();
   }
 
   override set(sid: string, data: session.SessionData, cb?: Callback): void {

@@ -37,7 +37,10 @@ class FakeSessionsTable {
     if (row) Object.assign(row, changes);
   }
 
+  deletes = 0;
+
   async delete({ id }: { id: string | { value: string[] } }): Promise<void> {
+    this.deletes++;
     for (const sid of typeof id === 'string' ? [id] : id.value) this.rows.delete(sid);
   }
 }
@@ -112,5 +115,36 @@ describe('database session store', () => {
     const store = storeOn(table);
     table.rows.set('old', { id: 'old', userId: 1, expiresAt: Date.now() - 1, data: '{"userId":1}' });
     assert.equal(await get(store, 'old'), null);
+  });
+  test('a new id at login deletes the old session only when it was read from the store', async () => {
+    const table = new FakeSessionsTable();
+    const store = storeOn(table);
+    // What express-session adds to its store, and what it does at `regenerate`.
+    let ids = 0;
+    Object.assign(store, {
+      generate(req: { sessionID?: string; session?: object }) {
+        req.sessionID = `fresh-${++ids}`;
+        req.session = {};
+      },
+    });
+    const regenerate = (req: object) =>
+      new Promise<void>((resolve, reject) =>
+        store.regenerate(req as never, (err) => (err ? reject(err) : resolve())),
+      );
+
+    // A browser with no stored session: its session was made for this request, never written.
+    const fresh = { sessionID: 'made-for-this-request', session: {} };
+    await regenerate(fresh);
+    assert.equal(table.deletes, 0);
+    assert.equal(fresh.sessionID, 'fresh-1');
+
+    // A session read from the store (a login over an earlier one, or a planted id): deleted.
+    await set(store, 'stored', data(7));
+    const loaded: { sessionID: string; session?: object } = { sessionID: 'stored' };
+    store.createSession(loaded as never, (await get(store, 'stored'))!);
+    await regenerate(loaded);
+    assert.equal(table.deletes, 1);
+    assert.equal(table.rows.has('stored'), false);
+    assert.equal(loaded.sessionID, 'fresh-2');
   });
 });
