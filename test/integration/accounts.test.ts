@@ -83,6 +83,19 @@ describe('accounts and sessions', () => {
     assert.equal((await client.get('/api/me')).status, 200);
   });
 
+  test('logging in again ends the session it replaces', async () => {
+    await new HttpClient(server.url).register('relogin', 'right password');
+    const client = new HttpClient(server.url);
+    assert.equal((await client.login('relogin', 'right password')).status, 200);
+    const replaced = client.cookie;
+    assert.equal((await client.login('relogin', 'right password')).status, 200);
+    assert.notEqual(client.cookie, replaced);
+    const stale = new HttpClient(server.url);
+    stale.cookie = replaced;
+    assert.equal((await stale.get('/api/me')).status, 401);
+    assert.equal((await client.get('/api/me')).status, 200);
+  });
+
   test('the session cookie is HttpOnly and SameSite=Lax, and not Secure over plain HTTP', async () => {
     const reply = await new HttpClient(server.url).post('/api/register', {
       username: 'frank',
