@@ -24,6 +24,8 @@ export class DatabaseSessionStore extends session.Store {
   /** Expiry last written per session id, so `touch` can skip needless writes. */
   private readonly written = new Map<string, number>();
   private readonly cache: SessionCache;
+  /** A new session for the request; express-session adds it to its store. */
+  declare generate: (req: Request) => void;
   /** Sessions of requests in flight that were read from the store (see `regenerate`). */
   private readonly loaded = new WeakSet<object>();
 
@@ -69,7 +71,7 @@ export class DatabaseSessionStore extends session.Store {
       super.regenerate(req, cb);
       return;
     }
-    (this as unknown as { generate(req: Request): void }).generate(req);
+    this.generate(req);
     cb();
   }
 

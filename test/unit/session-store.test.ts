@@ -9,6 +9,7 @@ import type { SessionRow } from '../../src/db/entities.js';
 class FakeSessionsTable {
   readonly rows = new Map<string, SessionRow>();
   reads = 0;
+  deletes = 0;
   private held: Promise<void> | null = null;
 
   hold(): () => void {
@@ -36,8 +37,6 @@ class FakeSessionsTable {
     const row = this.rows.get(id);
     if (row) Object.assign(row, changes);
   }
-
-  deletes = 0;
 
   async delete({ id }: { id: string | { value: string[] } }): Promise<void> {
     this.deletes++;
